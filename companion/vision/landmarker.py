@@ -1,0 +1,80 @@
+"""MediaPipe Face Landmarker on one participant's crop: landmarks, blendshapes, head pose."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import numpy as np
+from mediapipe.tasks.python import vision as mp_vision
+
+from companion.model import BLENDSHAPE_NAMES, Box, Face, RGBImage
+from companion.vision.imaging import crop_padded, fit_within
+from companion.vision.mp_runtime import MonotonicMillis, base_options, to_mp_image
+from companion.vision.pose import pose_from_matrix
+
+CROP_MAX_SIDE = 256
+"""Crops are scaled down to this side before landmarking: the networks read 192 px or less."""
+
+
+class CropLandmarker:
+    """One Face Landmarker in VIDEO mode, fed square crops of one participant.
+
+    VIDEO mode lets MediaPipe track from the previous landmarks instead of re-detecting
+    every frame, so each participant keeps its own instance. Call `close` (or use it as a
+    context manager): MediaPipe's own finaliser is unreliable at interpreter exit.
+    """
+
+    def __init__(self, model: bytes, min_confidence: float = 0.5) -> None:
+        options = mp_vision.FaceLandmarkerOptions(
+            base_options=base_options(model),
+            running_mode=mp_vision.RunningMode.VIDEO,
+            num_faces=1,
+            min_face_detection_confidence=min_confidence,
+            min_face_presence_confidence=min_confidence,
+            min_tracking_confidence=min_confidence,
+            output_face_blendshapes=True,
+            output_facial_transformation_matrixes=True,
+        )
+        self._landmarker: mp_vision.FaceLandmarker | None = (
+            mp_vision.FaceLandmarker.create_from_options(options)
+        )
+        self._millis = MonotonicMillis()
+
+    def landmark(self, pixels: RGBImage, crop: Box, t: float) -> Face | None:
+        """Landmark the face inside ``crop`` of ``pixels``; coordinates come back in frame pixels.
+
+        The crop may reach past the frame edges (the outside is black). Returns None when no
+        face is there.
+        """
+        if self._landmarker is None:
+            raise RuntimeError("landmarker used after close()")
+        image, scale = fit_within(crop_padded(pixels, crop), CROP_MAX_SIDE)
+        result = self._landmarker.detect_for_video(to_mp_image(image), self._millis(t))
+        if not result.face_landmarks:
+            return None
+        points = np.array([(p.x, p.y, p.z) for p in result.face_landmarks[0]], dtype=np.float32)
+        points[:, [0, 2]] *= np.float32(image.shape[1] / scale)
+        points[:, 1] *= np.float32(image.shape[0] / scale)
+        points[:, 0] += np.float32(crop.x)
+        points[:, 1] += np.float32(crop.y)
+        scores = {c.category_name: c.score for c in result.face_blendshapes[0]}
+        blendshapes = np.array([scores.get(n, 0.0) for n in BLENDSHAPE_NAMES], dtype=np.float32)
+        pose = pose_from_matrix(result.facial_transformation_matrixes[0])
+        return Face(landmarks=points, blendshapes=blendshapes, pose=pose, t=t)
+
+    def close(self) -> None:
+        """Free MediaPipe's graph. Safe to call twice."""
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
+
+    def __enter__(self) -> CropLandmarker:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,88 @@
+"""Where to look for faces: overlapping square tiles at several scales (pure numpy).
+
+MediaPipe's bundled detector reads 128x128 and finds faces that fill roughly 15-80% of
+its input, so a whole 1080p gallery hides small faces from it. Searching tiles whose side
+is a few face heights brings every face into that range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from companion.model import Box
+
+FACE_TO_TILE_MIN = 0.15
+"""Smallest face, as a fraction of the tile side, the detector finds reliably."""
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A face found by the detector, in frame pixels, with its confidence."""
+
+    box: Box
+    score: float
+
+
+def tile_grid(width: int, height: int, min_face: float, overlap: float = 1 / 3) -> list[Box]:
+    """Square tiles covering a width x height frame at every scale down to ``min_face``.
+
+    The first tile is the whole frame's short side; each level halves the side until a
+    face of ``min_face`` pixels would fall below `FACE_TO_TILE_MIN` of the tile. Tiles
+    overlap by ``overlap`` of their side so a face up to that size lies whole in one.
+    """
+    if width < 1 or height < 1:
+        raise ValueError(f"frame has no pixels: {width}x{height}")
+    smallest = max(32.0, min_face / FACE_TO_TILE_MIN)
+    side = float(min(width, height))
+    tiles: list[Box] = []
+    while True:
+        tiles.extend(_level(width, height, side, overlap))
+        if side / 2 < smallest:
+            break
+        side /= 2
+    return tiles
+
+
+def _level(width: int, height: int, side: float, overlap: float) -> list[Box]:
+    step = side * (1 - overlap)
+
+    def starts(extent: int) -> list[float]:
+        if extent <= side:
+            return [0.0]
+        count = int(np.ceil((extent - side) / step)) + 1
+        return list(np.linspace(0.0, extent - side, count))
+
+    return [Box(x, y, side, side) for y in starts(height) for x in starts(width)]
+
+
+def touches_inner_edge(box: Box, tile: Box, width: int, height: int, margin: float = 2) -> bool:
+    """Whether ``box`` is cut by a tile edge that is not also the frame edge.
+
+    Such a box is usually half a face; an overlapping tile holds the whole one.
+    """
+    left = box.x <= tile.x + margin and tile.x > 0
+    top = box.y <= tile.y + margin and tile.y > 0
+    right = box.x + box.w >= tile.x + tile.w - margin and tile.x + tile.w < width
+    bottom = box.y + box.h >= tile.y + tile.h - margin and tile.y + tile.h < height
+    return left or top or right or bottom
+
+
+def suppress_overlaps(detections: Sequence[Detection], threshold: float = 0.3) -> list[Detection]:
+    """Greedy non-maximum suppression; also drops a box mostly inside a better one."""
+    kept: list[Detection] = []
+    for det in sorted(detections, key=lambda d: d.score, reverse=True):
+        if all(not _same_face(det.box, k.box, threshold) for k in kept):
+            kept.append(det)
+    return kept
+
+
+def _same_face(a: Box, b: Box, threshold: float) -> bool:
+    if a.iou(b) > threshold:
+        return True
+    ix = max(0.0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
+    iy = max(0.0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
+    smaller = min(a.area, b.area)
+    return smaller > 0 and ix * iy / smaller > 0.6
