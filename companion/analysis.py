@@ -1,0 +1,148 @@
+"""Run the pipeline over a recorded video and summarise it as `companion.analysis/1`."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from companion.capture.video import VideoFileSource
+from companion.model import BLENDSHAPE_NAMES, Box, Face
+from companion.pipeline import Pipeline
+
+SCHEMA = "companion.analysis/1"
+MIN_SAMPLES = 3
+"""A participant landmarked in fewer frames than this is left out as a stray detection."""
+
+SIGNAL_COLUMNS: tuple[str, ...] = (
+    "t_s",
+    "frame",
+    "participant",
+    "yaw",
+    "pitch",
+    "roll",
+    *BLENDSHAPE_NAMES,
+)
+
+
+@dataclass
+class ParticipantRecord:
+    """Everything collected about one participant over a video."""
+
+    id: str
+    first_seen: float
+    last_seen: float
+    boxes: list[Box] = field(default_factory=list)
+
+    def median_box(self) -> Box:
+        """The participant's median face box."""
+        arr = np.array([(b.x, b.y, b.w, b.h) for b in self.boxes], dtype=np.float64)
+        x, y, w, h = (float(v) for v in np.median(arr, axis=0))
+        return Box(x, y, w, h)
+
+    def to_json(self) -> dict[str, Any]:
+        """The participant object of the analysis JSON."""
+        return {
+            "id": self.id,
+            "box": self.median_box().as_list(),
+            "first_seen_s": round(self.first_seen, 3),
+            "last_seen_s": round(self.last_seen, 3),
+            "events": [],
+            "clusters": [],
+            "prompts": [],
+        }
+
+
+@dataclass
+class Analysis:
+    """A finished analysis of one video."""
+
+    source: str
+    fps: float
+    frames: int
+    duration_s: float
+    participants: list[ParticipantRecord]
+    truncated: bool = False
+    context: str = "meeting"
+
+    def to_json(self) -> dict[str, Any]:
+        """The `companion.analysis/1` document (see docs and DESIGN.md)."""
+        return {
+            "schema": SCHEMA,
+            "source": self.source,
+            "fps": round(self.fps, 3),
+            "frames": self.frames,
+            "duration_s": round(self.duration_s, 3),
+            "context": self.context,
+            "participants": [p.to_json() for p in self.participants],
+        }
+
+
+class SignalsCsv:
+    """One CSV row per participant per landmarked frame: time, head pose, 52 blendshapes."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self._writer = csv.writer(handle, lineterminator="\n")
+        self._writer.writerow(SIGNAL_COLUMNS)
+
+    def write(self, frame_index: int, participant: str, face: Face) -> None:
+        """Append one face's row."""
+        pose = face.pose
+        self._writer.writerow(
+            [
+                f"{face.t:.4f}",
+                frame_index,
+                participant,
+                f"{pose.yaw:.2f}",
+                f"{pose.pitch:.2f}",
+                f"{pose.roll:.2f}",
+                *(f"{v:.5f}" for v in face.blendshapes),
+            ]
+        )
+
+
+def analyze_video(
+    source: VideoFileSource,
+    pipeline: Pipeline,
+    signals: SignalsCsv | None = None,
+    on_frame: Callable[[int], None] | None = None,
+    context: str = "meeting",
+) -> Analysis:
+    """Run ``pipeline`` over every frame of ``source``.
+
+    ``on_frame`` is called with the number of frames done so far (for a progress bar).
+    """
+    records: dict[str, ParticipantRecord] = {}
+    samples: dict[str, int] = {}
+    frames = 0
+    last_t = 0.0
+    for frame in source.frames():
+        result = pipeline.step(frame)
+        for pid, face in result.faces.items():
+            rec = records.get(pid)
+            if rec is None:
+                rec = records[pid] = ParticipantRecord(pid, face.t, face.t)
+            rec.last_seen = face.t
+            rec.boxes.append(face.box)
+            samples[pid] = samples.get(pid, 0) + 1
+            if signals is not None:
+                signals.write(frame.index, pid, face)
+        frames += 1
+        last_t = frame.t
+        if on_frame is not None:
+            on_frame(frames)
+    kept = [r for r in records.values() if samples[r.id] >= MIN_SAMPLES]
+    fps = source.info.fps
+    return Analysis(
+        source=Path(source.path).name,
+        fps=fps,
+        frames=frames,
+        duration_s=last_t + 1.0 / fps if frames else 0.0,
+        participants=kept,
+        truncated=source.truncated,
+        context=context,
+    )

@@ -1,0 +1,198 @@
+"""The ``companion`` command.
+
+Exit codes: 0 done; 1 unexpected internal error; 2 bad command line; 3 unusable input;
+4 face model missing or altered; 5 output cannot be written; 130 interrupted.
+Every error is one line on stderr; ``--verbose`` adds the details.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from companion import __version__
+from companion.errors import CompanionError
+
+log = logging.getLogger("companion")
+
+EXIT_INTERNAL = 1
+EXIT_INTERRUPTED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="companion",
+        description="On-device video-call companion: notices brief facial movements and "
+        "suggests asking, never assumes.",
+    )
+    parser.add_argument("--version", action="version", version=f"companion {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log details and native library output"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    analyze = commands.add_parser(
+        "analyze",
+        help="analyse a recorded video and write the analysis JSON",
+        description="Analyse a recorded video: find and follow every face, write the "
+        "companion.analysis/1 JSON and optionally the per-frame signals as CSV.",
+    )
+    analyze.add_argument("video", type=Path, help="video file (mp4, mov, mpg, gif, ...)")
+    analyze.add_argument("--json", type=Path, required=True, metavar="OUT", help="analysis JSON")
+    analyze.add_argument(
+        "--signals-csv",
+        type=Path,
+        metavar="OUT",
+        help="one row per participant per frame: time, head pose, 52 blendshapes",
+    )
+    analyze.add_argument(
+        "--context",
+        choices=("meeting", "interviewer", "candidate", "one-on-one"),
+        default="meeting",
+        help="who you are in the call; shapes the wording of prompts (default: meeting)",
+    )
+    analyze.set_defaults(handler=_cmd_analyze)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    _setup_logging(args.verbose)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        with _quiet_native_stderr(enabled=not args.verbose):
+            return handler(args)
+    except CompanionError as exc:
+        _say(f"companion: error: {exc}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _say("companion: interrupted; nothing was written")
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        log.debug("internal error", exc_info=True)
+        _say(f"companion: internal error: {type(exc).__name__}: {exc} (run with --verbose)")
+        return EXIT_INTERNAL
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from companion.analysis import SignalsCsv, analyze_video
+    from companion.atomic import atomic_text_writer, write_text_atomic
+    from companion.capture.video import VideoFileSource
+    from companion.vision.stack import open_pipeline
+
+    with contextlib.ExitStack() as stack:
+        source = stack.enter_context(VideoFileSource(args.video))
+        _check_writable(args.json)
+        signals = None
+        if args.signals_csv is not None:
+            _check_writable(args.signals_csv)
+            signals = SignalsCsv(stack.enter_context(atomic_text_writer(args.signals_csv)))
+        pipeline = open_pipeline()
+        stack.callback(pipeline.close)
+        with _progress(source.info.frame_count, args.video.name) as tick:
+            analysis = analyze_video(
+                source, pipeline, signals=signals, on_frame=tick, context=args.context
+            )
+        write_text_atomic(args.json, json.dumps(analysis.to_json(), indent=1) + "\n")
+    if analysis.truncated:
+        _say(
+            f"companion: warning: {args.video}: only {analysis.frames} of "
+            f"{source.info.frame_count} frames could be decoded; the file may be truncated"
+        )
+    log.info("analysed %d frames, %d participants", analysis.frames, len(analysis.participants))
+    return 0
+
+
+def _check_writable(path: Path) -> None:
+    from companion.errors import OutputError
+
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name")
+    parent = path.parent if str(path.parent) else Path()
+    if not parent.is_dir():
+        raise OutputError(f"{path}: cannot write, folder {parent} does not exist")
+
+
+@contextlib.contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on an interactive terminal; silent otherwise."""
+    from tqdm import tqdm
+
+    bar = tqdm(
+        total=total or None,
+        desc=label,
+        unit="frame",
+        file=sys.stderr,
+        disable=not sys.stderr.isatty(),
+        leave=False,
+    )
+
+    def tick(done: int) -> None:
+        bar.update(done - bar.n)
+
+    try:
+        yield tick
+    finally:
+        bar.close()
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr(enabled: bool) -> Iterator[None]:
+    """Send native libraries' stderr chatter (MediaPipe, TF Lite) to /dev/null.
+
+    Python's own ``sys.stderr`` keeps writing to the terminal, so messages and the
+    progress bar still show.
+    """
+    if not enabled:
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    original = sys.stderr
+    sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8", errors="replace")
+    _retarget_log_handlers(original, sys.stderr)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        yield
+    finally:
+        quiet = sys.stderr
+        quiet.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        sys.stderr = original
+        _retarget_log_handlers(quiet, original)
+        quiet.close()
+
+
+def _retarget_log_handlers(old: object, new: TextIO) -> None:
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.StreamHandler) and handler.stream is old:
+            handler.setStream(new)
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="companion: %(levelname)s: %(message)s" if verbose else "companion: %(message)s",
+        stream=sys.stderr,
+    )
