@@ -1,0 +1,7 @@
+"""Entry point of the frozen app: the same command line as the installed package."""
+
+import sys
+
+from companion.cli import main
+
+sys.exit(main())

@@ -1,0 +1,21 @@
+; Inno Setup script for the Windows installer (build on Windows; see docs/packaging.md).
+; First: pyinstaller packaging\pyinstaller\companion.spec --distpath dist
+[Setup]
+AppName=Companion
+AppVersion=0.1.0
+AppPublisher=Companion developers
+DefaultDirName={autopf}\Companion
+DefaultGroupName=Companion
+OutputBaseFilename=companion-setup-0.1.0
+Compression=lzma2
+SolidCompression=yes
+ArchitecturesInstallIn64BitMode=x64compatible
+LicenseFile=..\..\LICENSE
+PrivilegesRequired=lowest
+
+[Files]
+Source: "..\..\dist\companion\*"; DestDir: "{app}"; Flags: recursesubdirs ignoreversion
+
+[Icons]
+Name: "{group}\Companion"; Filename: "{app}\companion.exe"; Parameters: "run"
+Name: "{group}\Uninstall Companion"; Filename: "{uninstallexe}"
