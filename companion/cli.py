@@ -15,10 +15,10 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
 
 from companion import __version__
 from companion.errors import CompanionError
+from companion.logs import configure_logging
 
 log = logging.getLogger("companion")
 
@@ -66,19 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
-    _setup_logging(args.verbose)
+    configure_logging(verbose=args.verbose)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         with _quiet_native_stderr(enabled=not args.verbose):
             return handler(args)
     except CompanionError as exc:
+        log.info("error (exit %d): %s", exc.exit_code, exc)
         _say(f"companion: error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
         _say("companion: interrupted; nothing was written")
         return EXIT_INTERRUPTED
     except Exception as exc:
-        log.debug("internal error", exc_info=True)
+        log.info("internal error", exc_info=True)
         _say(f"companion: internal error: {type(exc).__name__}: {exc} (run with --verbose)")
         return EXIT_INTERNAL
 
@@ -163,7 +164,6 @@ def _quiet_native_stderr(enabled: bool) -> Iterator[None]:
         return
     original = sys.stderr
     sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8", errors="replace")
-    _retarget_log_handlers(original, sys.stderr)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
@@ -175,24 +175,9 @@ def _quiet_native_stderr(enabled: bool) -> Iterator[None]:
         os.dup2(saved, 2)
         os.close(saved)
         sys.stderr = original
-        _retarget_log_handlers(quiet, original)
         quiet.close()
-
-
-def _retarget_log_handlers(old: object, new: TextIO) -> None:
-    for handler in logging.getLogger().handlers:
-        if isinstance(handler, logging.StreamHandler) and handler.stream is old:
-            handler.setStream(new)
 
 
 def _say(line: str) -> None:
     sys.stderr.write(line + "\n")
     sys.stderr.flush()
-
-
-def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="companion: %(levelname)s: %(message)s" if verbose else "companion: %(message)s",
-        stream=sys.stderr,
-    )
