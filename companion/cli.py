@@ -19,6 +19,7 @@ from pathlib import Path
 from companion import __version__
 from companion.errors import CompanionError
 from companion.logs import configure_logging
+from companion.netguard import block_internet_sockets
 
 log = logging.getLogger("companion")
 
@@ -63,10 +64,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+def run() -> int:
+    """The ``companion`` executable: the command line with the network guard on."""
+    return main(network_guard=True)
+
+
+def main(argv: Sequence[str] | None = None, network_guard: bool = False) -> int:
+    """Run the command line; returns the exit code.
+
+    ``network_guard`` refuses internet sockets for the rest of the process's life (see
+    `companion.netguard`); the executable turns it on, in-process callers may not want it.
+    """
     args = build_parser().parse_args(argv)
     configure_logging(verbose=args.verbose)
+    if network_guard:
+        block_internet_sockets()
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         with _quiet_native_stderr(enabled=not args.verbose):

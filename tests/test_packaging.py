@@ -40,7 +40,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_has_model_and_data_files_and_nothing_else(built: Path) -> None:
     (wheel,) = built.glob("*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
     assert "companion/models/face_landmarker.task" in names
     assert "companion/schemas/analysis-1.schema.json" in names
     missing = _source_data_files() - names
@@ -58,9 +59,16 @@ def test_wheel_has_model_and_data_files_and_nothing_else(built: Path) -> None:
 
 def test_sdist_has_sources_and_no_build_or_ci_leftovers(built: Path) -> None:
     (sdist,) = built.glob("*.tar.gz")
-    names = {n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n}
-    for required in ("pyproject.toml", "README.md", "LICENSE", "NOTICE",
-                     "companion/models/face_landmarker.task"):  # fmt: skip
-        assert required in names
+    with tarfile.open(sdist) as archive:
+        names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
+    required = (
+        "pyproject.toml",
+        "README.md",
+        "LICENSE",
+        "NOTICE",
+        "companion/models/face_landmarker.task",
+    )
+    for name in required:
+        assert name in names
     for prefix in (".ci/", ".git/", "build/", "dist/", "packaging/"):
         assert not any(n.startswith(prefix) for n in names), prefix

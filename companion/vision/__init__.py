@@ -3,3 +3,13 @@
 The only package that imports MediaPipe, and only in the modules that need it
 (`landmarker`, `detector`), so importing this package alone stays light.
 """
+
+import os
+
+import platformdirs
+
+# MediaPipe's vision package imports matplotlib, which writes a font cache on first use.
+# Keep that cache inside Companion's own cache folder rather than a shared one.
+os.environ.setdefault(
+    "MPLCONFIGDIR", str(platformdirs.user_cache_path("companion", appauthor=False) / "matplotlib")
+)

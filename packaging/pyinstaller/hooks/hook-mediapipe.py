@@ -8,5 +8,9 @@ which are imported lazily) explicitly.
 
 from PyInstaller.utils.hooks import collect_dynamic_libs, collect_submodules
 
-binaries = collect_dynamic_libs("mediapipe", destdir="mediapipe/tasks/c", search_patterns=["libmediapipe*"])
-hiddenimports = collect_submodules("mediapipe.tasks.python", filter=lambda name: ".test" not in name)
+binaries = collect_dynamic_libs(
+    "mediapipe", destdir="mediapipe/tasks/c", search_patterns=["libmediapipe*"]
+)
+hiddenimports = collect_submodules(
+    "mediapipe.tasks.python", filter=lambda name: ".test" not in name
+)
