@@ -1,0 +1,150 @@
+"""The bad-input matrix for `companion analyze`: each row one clear line, or a clean result.
+
+Rows that are not errors (odd sizes, no faces, many faces, a face cut by the edge) must
+finish with valid JSON; rows that are errors must print one line on stderr, exit with the
+documented code, show no traceback and leave no output behind.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from companion.cli import main
+
+ClipFinder = Callable[[str], Path]
+
+
+def _write_video(path: Path, frames: list[np.ndarray], fps: float = 10.0) -> Path:
+    height, width = frames[0].shape[:2]
+    color = frames[0].ndim == 3
+    writer = cv2.VideoWriter(
+        str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (width, height), color
+    )
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+    assert path.stat().st_size > 0
+    return path
+
+
+def _face_crop(clip: ClipFinder) -> np.ndarray:
+    """A real face (BGR) from the first frame of a talking-head clip."""
+    capture = cv2.VideoCapture(str(clip("liveportrait_d19.mp4")))
+    ok, frame = capture.read()
+    capture.release()
+    assert ok
+    return np.ascontiguousarray(frame[60:420, 60:420])
+
+
+def _analyze(video: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["analyze", str(video), "--json", str(out)])
+    return code, capsys.readouterr().err
+
+
+def _ok(video: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    out = tmp_path / "out.json"
+    code, err = _analyze(video, out, capsys)
+    assert code == 0, err
+    assert "Traceback" not in err
+    return dict(json.loads(out.read_text()))
+
+
+def test_one_by_one_pixel_video(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    video = _write_video(tmp_path / "dot.avi", [np.zeros((1, 1, 3), np.uint8)] * 3)
+    doc = _ok(video, tmp_path, capsys)
+    assert doc["participants"] == [] and doc["frames"] == 3
+
+
+def test_8k_frame_with_a_face(
+    clip: ClipFinder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    frame = np.full((4320, 7680, 3), 40, np.uint8)
+    face = _face_crop(clip)
+    frame[2000 : 2000 + face.shape[0], 3000 : 3000 + face.shape[1]] = face
+    video = _write_video(tmp_path / "8k.avi", [frame] * 2)
+    doc = _ok(video, tmp_path, capsys)
+    assert len(doc["participants"]) <= 1  # found or not, never a crash or a stray person
+
+
+def test_grayscale_video_is_analysed(
+    clip: ClipFinder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gray = cv2.cvtColor(_face_crop(clip), cv2.COLOR_BGR2GRAY)
+    video = _write_video(tmp_path / "gray.avi", [gray] * 5)
+    doc = _ok(video, tmp_path, capsys)
+    assert len(doc["participants"]) == 1
+
+
+def test_image_with_alpha_is_one_frame(
+    clip: ClipFinder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bgra = cv2.cvtColor(_face_crop(clip), cv2.COLOR_BGR2BGRA)
+    bgra[:, :, 3] = 128
+    path = tmp_path / "face.png"
+    assert cv2.imwrite(str(path), bgra)
+    doc = _ok(path, tmp_path, capsys)
+    assert doc["frames"] == 1
+
+
+def test_face_cut_by_the_frame_edge(
+    clip: ClipFinder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    face = _face_crop(clip)
+    half = np.ascontiguousarray(face[:, face.shape[1] // 2 :])  # the left half is off-frame
+    video = _write_video(tmp_path / "edge.avi", [half] * 5)
+    doc = _ok(video, tmp_path, capsys)
+    assert len(doc["participants"]) <= 1
+
+
+def test_thirty_six_faces(
+    clip: ClipFinder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    face = cv2.resize(_face_crop(clip), (150, 150))
+    frame = np.full((1080, 1920, 3), 25, np.uint8)
+    for row in range(6):
+        for col in range(6):
+            y, x = 15 + row * 177, 40 + col * 310
+            frame[y : y + 150, x : x + 150] = face
+    video = _write_video(tmp_path / "crowd.avi", [frame] * 3)
+    doc = _ok(video, tmp_path, capsys)
+    people = doc["participants"]
+    assert isinstance(people, list)
+    assert len(people) >= 30, len(people)
+
+
+def test_unsupported_codec(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = _write_video(tmp_path / "good.avi", [np.full((64, 64, 3), 90, np.uint8)] * 5)
+    strange = tmp_path / "strange.avi"
+    strange.write_bytes(good.read_bytes().replace(b"MJPG", b"ZZZ9"))
+    good.unlink()
+    out = tmp_path / "out.json"
+    code, err = _analyze(strange, out, capsys)
+    assert code == 3
+    assert err.count("\n") == 1 and "strange.avi" in err
+    assert not out.exists()
+
+
+def test_altered_model_is_exit_4_with_one_line(
+    clip: ClipFinder,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from companion.vision import model_file
+
+    altered = tmp_path / "face_landmarker.task"
+    data = bytearray(model_file.read_model())
+    data[-1] ^= 0xFF
+    altered.write_bytes(bytes(data))
+    monkeypatch.setattr(model_file, "bundled_model", lambda: altered)
+    out = tmp_path / "out.json"
+    code, err = _analyze(clip("grid_bbaf2n.mpg"), out, capsys)
+    assert code == 4
+    assert err.count("\n") == 1 and "altered" in err and "reinstall" in err
+    assert not out.exists()
