@@ -32,10 +32,18 @@ def atomic_text_writer(path: Path, newline: str | None = None) -> Iterator[IO[st
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp makes owner-only files; give the result the usual umask-based mode.
+        tmp.chmod(0o666 & ~_current_umask())
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomic(path: Path, text: str) -> None:

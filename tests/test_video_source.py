@@ -101,3 +101,9 @@ def test_header_only_video_has_no_decodable_frame(clip: ClipFinder, tmp_path: Pa
     path.write_bytes(clip("liveportrait_d19.mp4").read_bytes()[:2000])
     with pytest.raises(InputError, match=r"cut\.mp4"):
         VideoFileSource(path)
+
+
+def test_a_header_that_overcounts_by_a_few_frames_is_not_truncation(clip: ClipFinder) -> None:
+    _, source = _stamps(clip("pyfeat_no_face.mp4"))  # header says 98, 95 decode
+    assert source.info.frame_count - source.frames_decoded == 3
+    assert not source.truncated

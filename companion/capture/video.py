@@ -22,6 +22,7 @@ from companion.model import Box, Frame
 log = logging.getLogger(__name__)
 
 _DEFAULT_FPS = 30.0
+_TRUNCATION_MIN_FRAMES = 5
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class VideoFileSource:
             ok, nxt = self._capture.read()
             pending = nxt if ok else None
             pending_ms = float(self._capture.get(cv2.CAP_PROP_POS_MSEC)) if ok else 0.0
-        if self.info.frame_count and index < self.info.frame_count * 0.98:
+        if self.truncated:
             log.info(
                 "%s: decoded %d of %d frames; the file may be truncated",
                 self.path.name,
@@ -113,9 +114,13 @@ class VideoFileSource:
 
     @property
     def truncated(self) -> bool:
-        """After `frames` ran out: whether clearly fewer frames decoded than the header says."""
-        count = self.info.frame_count
-        return bool(count) and self.frames_decoded < count * 0.98
+        """After `frames` ran out: whether clearly fewer frames decoded than the header says.
+
+        Headers often count a few frames more than decode (edit lists, a dropped last
+        frame), so a shortfall counts only when it is at least 5 frames and 5%.
+        """
+        missing = self.info.frame_count - self.frames_decoded
+        return missing >= _TRUNCATION_MIN_FRAMES and missing > 0.05 * self.info.frame_count
 
     def close(self) -> None:
         """Release the decoder."""
