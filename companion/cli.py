@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="who you are in the call; shapes the wording of prompts (default: meeting)",
     )
     analyze.set_defaults(handler=_cmd_analyze)
+    _add_bench_command(commands)
     return parser
 
 
@@ -100,6 +101,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from companion.analysis import SignalsCsv, analyze_video
     from companion.atomic import atomic_text_writer, write_text_atomic
     from companion.capture.video import VideoFileSource
+    from companion.pipeline import PipelineConfig
     from companion.vision.stack import open_pipeline
 
     with contextlib.ExitStack() as stack:
@@ -109,7 +111,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         if args.signals_csv is not None:
             _check_writable(args.signals_csv)
             signals = SignalsCsv(stack.enter_context(atomic_text_writer(args.signals_csv)))
-        pipeline = open_pipeline()
+        pipeline = open_pipeline(PipelineConfig.offline())
         stack.callback(pipeline.close)
         with _progress(source.info.frame_count, args.video.name) as tick:
             analysis = analyze_video(
@@ -122,6 +124,76 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             f"{source.info.frame_count} frames could be decoded; the file may be truncated"
         )
     log.info("analysed %d frames, %d participants", analysis.frames, len(analysis.participants))
+    return 0
+
+
+def _add_bench_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    bench = commands.add_parser(
+        "bench",
+        help="measure the pipeline on a gallery built from real clips",
+        description="Build an N x N gallery from clips in memory, run the pipeline on it live "
+        "for a few seconds, then the naive whole-frame landmarker, and report companion.bench/1.",
+    )
+    bench.add_argument("clips", nargs="*", type=Path, metavar="CLIP", help="clips for the tiles")
+    bench.add_argument("--grid", type=int, default=3, metavar="N", help="N x N tiles (default 3)")
+    bench.add_argument(
+        "--size", type=_size, default=(1920, 1080), metavar="WxH", help="default 1920x1080"
+    )
+    bench.add_argument("--seconds", type=float, default=10.0, metavar="S", help="default 10")
+    bench.add_argument("--fps", type=float, default=30.0, help="capture rate (default 30)")
+    bench.add_argument(
+        "--budget", type=float, default=1.0, metavar="CORES", help="CPU budget (default 1)"
+    )
+    bench.add_argument(
+        "--pacing",
+        choices=("live", "frames"),
+        default="live",
+        help="live: frames on the wall clock, late ones dropped (default); frames: stamped "
+        "at --fps and run back to back, rates per second of frame time (for a busy machine)",
+    )
+    bench.add_argument("--json", type=Path, metavar="OUT", help="write companion.bench/1 here")
+    bench.set_defaults(handler=_cmd_bench)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WxH such as 1920x1080, got {text!r}") from None
+    if w < 64 or h < 64:
+        raise argparse.ArgumentTypeError(f"size too small: {text!r}")
+    return w, h
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from companion.atomic import write_text_atomic
+    from companion.bench.report import table
+    from companion.bench.runner import BenchConfig, default_clips, run_bench
+    from companion.errors import InputError
+
+    if args.grid < 1 or args.seconds <= 0 or args.fps <= 0 or args.budget <= 0:
+        raise InputError("--grid, --seconds, --fps and --budget must be positive")
+    if args.json is not None:
+        _check_writable(args.json)
+    clips = list(args.clips) or default_clips(args.grid * args.grid)
+    for clip in clips:
+        if not clip.is_file():
+            raise InputError(f"{clip}: no such file")
+    warmup = min(2.0, args.seconds / 3)
+    config = BenchConfig(
+        clips,
+        args.grid,
+        args.size,
+        args.seconds,
+        args.fps,
+        warmup,
+        budget_cores=args.budget,
+        pacing=args.pacing,
+    )
+    doc = run_bench(config, progress=lambda msg: log.info("%s", msg))
+    if args.json is not None:
+        write_text_atomic(args.json, json.dumps(doc, indent=1) + "\n")
+    sys.stdout.write(table(doc) + "\n")
     return 0
 
 

@@ -1,27 +1,57 @@
-"""Wires the stages: find faces now and then, follow participants, landmark each one.
+"""Wires the stages: find tiles and faces now and then, follow participants, landmark each one.
 
 Synchronous by design: `Pipeline.step` takes one frame and returns what it saw. The UI
-owns the worker thread; `companion analyze` calls it in a loop. Face finding and
-landmarking come in through small protocols, so this module never imports MediaPipe and
-tests can drive it with fakes.
+owns the worker thread; `companion analyze` and `companion bench` call it in a loop.
+
+Per frame:
+
+1. Every ``layout_interval_s`` the gallery layout is read (`vision.layout`): the tiles of
+   a Zoom or Meet gallery, or one area for a camera scene or a single video.
+2. Face search runs per tile, at the tile's own scale (`tiling.search_windows`), only
+   where it is due: tiles with nobody followed every ``detect_interval_s``, tiles where
+   someone is missing every ``lost_detect_interval_s``, tiles whose person is followed
+   every ``recheck_interval_s``. Its detector calls are spread over frames within the
+   search share of the CPU budget.
+3. The scheduler (`vision.scheduler`) orders landmark calls under the budget: the focused
+   participant every frame, the others round-robin, nobody starved. A face whose brows
+   and mouth did not change since its last model call keeps its landmarks without a
+   model call (``still_level``).
+4. Every ``verify_interval_s`` each participant's appearance is checked, so an id never
+   stays on a tile whose person changed (a reshuffled gallery).
+
+Face detection and landmarking come in through small protocols, so this module never
+imports MediaPipe and tests can drive it with fakes and a fake CPU clock.
 """
 
 from __future__ import annotations
 
+import math
+import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from companion.model import Box, Face, Frame, Participant, RGBImage
-from companion.vision.tiling import Detection
-from companion.vision.tracker import ParticipantTracker, Track, TrackerConfig
+from companion.vision.appearance import signature
+from companion.vision.facepoints import points_from_landmarks
+from companion.vision.layout import LayoutConfig, find_tiles, is_gallery
+from companion.vision.motion import Snapshot, drifted, is_still, snapshot, snapshot_at
+from companion.vision.scheduler import Candidate, Scheduler, SchedulerConfig
+from companion.vision.tiling import (
+    Detection,
+    search_windows,
+    suppress_overlaps,
+    touches_inner_edge,
+)
+from companion.vision.tracker import ParticipantTracker, Sighting, Track, TrackerConfig
 
 
-class FaceFinder(Protocol):
-    """Finds face boxes anywhere in a frame."""
+class Detector(Protocol):
+    """Finds face boxes inside one window of a frame."""
 
-    def find(self, pixels: RGBImage, within: Box | None = None) -> list[Detection]:
-        """Faces found, in frame pixels."""
+    def detect(self, pixels: RGBImage, window: Box) -> list[Detection]:
+        """Faces found in ``window``, in frame pixels."""
         ...
 
     def close(self) -> None:
@@ -32,8 +62,10 @@ class FaceFinder(Protocol):
 class Landmarker(Protocol):
     """Landmarks the single face inside a crop of a frame."""
 
-    def landmark(self, pixels: RGBImage, crop: Box, t: float) -> Face | None:
-        """The face in ``crop``, in frame coordinates, or None."""
+    def landmark(
+        self, pixels: RGBImage, crop: Box, t: float, within: Box | None = None
+    ) -> Face | None:
+        """The face in ``crop`` (pixels outside ``within`` black), in frame coordinates."""
         ...
 
     def close(self) -> None:
@@ -43,12 +75,18 @@ class Landmarker(Protocol):
 
 @dataclass
 class PipelineConfig:
-    """How often to search for faces and how to crop them."""
+    """Where and how often to search, how to crop, and the CPU budget."""
 
     detect_interval_s: float = 1.0
-    """Full face search this often even when every participant is tracked."""
+    """Search a tile with nobody followed (or a camera scene) this often."""
     lost_detect_interval_s: float = 0.25
-    """Search this often while some participant is missing."""
+    """Search a tile where a participant is missing this often."""
+    recheck_interval_s: float = 5.0
+    """Search a gallery tile whose participant is followed this often (someone may join them)."""
+    scene_recheck_interval_s: float = 2.0
+    """Search a camera scene whose faces are all followed this often (someone may walk in)."""
+    layout_interval_s: float = 1.0
+    """Read the gallery layout this often (a reshuffle shows sooner in identity checks)."""
     min_face: float = 40.0
     """Smallest face height in frame pixels worth finding."""
     crop_from_landmarks: float = 1.6
@@ -58,7 +96,23 @@ class PipelineConfig:
     exclude: tuple[Box, ...] = ()
     """Regions never analysed, such as the user's own self-view tile."""
     duplicate_iou: float = 0.5
+    verify_interval_s: float = 0.25
+    """Check each participant's appearance this often (ids follow people, not places)."""
+    still_level: float | None = 0.5
+    """Mean grey change in brows and mouth under which a face counts as unchanged and keeps
+    its landmarks without a model call; None always calls the model. At 0.5 the blendshape
+    changes it hides stay within the landmarker's own jitter on repeated identical frames
+    (about 0.1 on talking-head clips); 1.0 would hide changes of 0.2, a real movement."""
+    max_still_s: float = 1.0
+    """An unchanged face is landmarked again at least this often."""
     tracker: TrackerConfig = field(default_factory=TrackerConfig)
+    scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
+    layout: LayoutConfig = field(default_factory=LayoutConfig)
+
+    @classmethod
+    def offline(cls) -> PipelineConfig:
+        """Settings for a recorded video: every participant landmarked on every frame."""
+        return cls(still_level=None, scheduler=SchedulerConfig(budget_cores=None))
 
 
 @dataclass(frozen=True)
@@ -68,77 +122,324 @@ class StepResult:
     t: float
     participants: tuple[Participant, ...]
     faces: Mapping[str, Face]
-    """Faces landmarked in this frame, by participant id."""
+    """Faces sampled in this frame, by participant id (absent: not sampled this frame)."""
     searched: bool
-    """Whether a full face search ran on this frame."""
+    """Whether any face search ran on this frame."""
+    carried: frozenset[str] = frozenset()
+    """Ids whose face is the previous landmarks, re-stamped: brows and mouth had not changed."""
+    focus: str | None = None
+    """The participant sampled at full rate."""
+    tiles: tuple[Box, ...] = ()
+    """The layout's tiles (one area for a camera scene)."""
+
+
+@dataclass
+class PipelineStats:
+    """Running counts and CPU seconds, for `companion bench`."""
+
+    frames: int = 0
+    model_calls: int = 0
+    carried: int = 0
+    detector_calls: int = 0
+    landmark_s: float = 0.0
+    search_s: float = 0.0
+    total_s: float = 0.0
+
+
+@dataclass
+class _Area:
+    box: Box
+    last_search: float = -math.inf
+    """Frame time its last search completed."""
+    pending: bool = False
+    """Whether a search of it is under way (windows queued)."""
+
+
+@dataclass
+class _Sampled:
+    """Per-track state the tracker does not need: the model, the last face, its snapshot."""
+
+    landmarker: Landmarker
+    face: Face | None = None
+    snap: Snapshot | None = None
+    last_sample: float = -math.inf
+    last_model: float = -math.inf
 
 
 class Pipeline:
-    """Face finding, participant tracking and per-participant landmarking for a stream."""
+    """Face finding, participant tracking and per-participant landmarking for a stream.
+
+    ``clock`` measures CPU seconds (the budget's currency); tests pass a fake one.
+    """
 
     def __init__(
         self,
-        finder: FaceFinder,
+        detector: Detector,
         make_landmarker: Callable[[], Landmarker],
         config: PipelineConfig | None = None,
+        clock: Callable[[], float] = time.process_time,
     ) -> None:
         self.config = config or PipelineConfig()
-        self._finder = finder
+        self.stats = PipelineStats()
+        self._detector = detector
         self._make_landmarker = make_landmarker
+        self._clock = clock
         self._tracker = ParticipantTracker(self.config.tracker)
-        self._landmarkers: dict[int, Landmarker] = {}
-        self._last_search = -float("inf")
-        self._missing = True
+        self._scheduler = Scheduler(self.config.scheduler)
+        self._sampled: dict[int, _Sampled] = {}
+        self._areas: list[_Area] = []
+        self._gallery = False
+        self._queue: deque[tuple[Box, Box]] = deque()
+        self._next_layout = -math.inf
+        self._next_verify = -math.inf
+
+    @property
+    def focus(self) -> str | None:
+        """The participant the user chose to follow at full rate (None: the largest face)."""
+        return self._scheduler.focus
+
+    @focus.setter
+    def focus(self, participant: str | None) -> None:
+        self._scheduler.focus = participant
 
     def step(self, frame: Frame) -> StepResult:
-        """Process one frame: search if due, then landmark every tracked face."""
+        """Process one frame: read the layout and search if due, then landmark under budget."""
+        start = self._clock()
         t = frame.t
-        searched = self._search_due(t)
-        if searched:
-            detections = [d for d in self._finder.find(frame.pixels) if not self._excluded(d.box)]
-            self._tracker.update([d.box for d in detections], t)
-            self._last_search = t
-        faces: dict[str, Face] = {}
-        self._missing = False
-        for track in self._tracker.tracks:
-            face = self._landmark(track, frame)
-            if face is None:
-                self._tracker.miss(track.key)
-                self._missing = True
-                continue
-            self._tracker.observe(track.key, face.box, t)
-            if track.id is not None:
-                faces[track.id] = face
+        if t >= self._next_layout:
+            self._read_layout(frame.pixels, t)
+        self._enqueue_due_searches(t)
+        tracking = any(tr.confirmed for tr in self._tracker.tracks)
+        self._scheduler.begin(t, bool(self._queue), tracking, urgent=self._search_urgent())
+        spent_search = self.stats.search_s
+        searched = self._search(frame.pixels, t)
+        if t >= self._next_verify:
+            self._verify(frame.pixels, t)
+            self._next_verify = t + self.config.verify_interval_s
+        spent_landmark = self.stats.landmark_s
+        faces, carried = self._landmark(frame, t)
         self._drop_duplicates(faces)
-        for gone in self._tracker.expire(t):
-            self._release(gone.key)
+        self._tracker.expire(t)
+        self._drop_excluded()
         self._release_orphans()
-        return StepResult(t, tuple(self._tracker.participants()), faces, searched)
+        elapsed = self._clock() - start
+        work = (self.stats.search_s - spent_search) + (self.stats.landmark_s - spent_landmark)
+        self._scheduler.spend_overhead(max(0.0, elapsed - work))
+        self.stats.frames += 1
+        self.stats.total_s += elapsed
+        return StepResult(
+            t,
+            tuple(self._tracker.participants()),
+            faces,
+            searched,
+            frozenset(carried),
+            self._scheduler.focused(),
+            tuple(a.box for a in self._areas),
+        )
 
     def close(self) -> None:
-        """Close the finder and every landmarker."""
-        for key in list(self._landmarkers):
+        """Close the detector and every landmarker."""
+        for key in list(self._sampled):
             self._release(key)
-        self._finder.close()
+        self._detector.close()
 
-    def _search_due(self, t: float) -> bool:
-        since = t - self._last_search
-        if not self._tracker.tracks:
-            return since >= self.config.lost_detect_interval_s
-        interval = (
-            self.config.lost_detect_interval_s if self._missing else self.config.detect_interval_s
+    # Layout and search
+
+    def _read_layout(self, pixels: RGBImage, t: float) -> None:
+        self._next_layout = t + self.config.layout_interval_s
+        tiles = [b for b in find_tiles(pixels, self.config.layout) if not self._excluded(b)]
+        old = self._areas
+        areas: list[_Area] = []
+        changed = len(tiles) != len(old)
+        for box in tiles:
+            same = next((a for a in old if a.box.iou(box) > 0.9), None)
+            if same is None:
+                changed = True
+                areas.append(_Area(box))
+            else:
+                areas.append(_Area(box, same.last_search))
+        self._areas = areas
+        self._gallery = is_gallery(tiles)
+        live = {a.box for a in areas}
+        self._queue = deque(item for item in self._queue if item[0] in live)
+        queued = {item[0] for item in self._queue}
+        for area in areas:
+            area.pending = area.box in queued
+        if changed and old:
+            self._tracker.unsettle(t)
+        if changed:
+            for track in self._tracker.tracks:
+                track.area = self._area_of(track.box)
+
+    def _area_of(self, box: Box) -> Box | None:
+        for area in self._areas:
+            if area.box.contains_point(box.cx, box.cy):
+                return area.box
+        return None
+
+    def _search_interval(self, area: Box) -> float:
+        inside = [tr for tr in self._tracker.tracks if area.contains_point(tr.box.cx, tr.box.cy)]
+        config = self.config
+        if any(tr.failures for tr in inside):
+            return config.lost_detect_interval_s
+        if not any(tr.confirmed for tr in inside):
+            return config.detect_interval_s
+        return config.recheck_interval_s if self._gallery else config.scene_recheck_interval_s
+
+    def _search_urgent(self) -> bool:
+        return bool(self._queue) and (
+            any(a.last_search == -math.inf for a in self._areas)
+            or any(tr.failures for tr in self._tracker.tracks if tr.confirmed)
         )
-        return since >= interval
 
-    def _excluded(self, box: Box) -> bool:
-        return any(region.contains_point(box.cx, box.cy) for region in self.config.exclude)
+    def _enqueue_due_searches(self, t: float) -> None:
+        for area in self._areas:
+            if area.pending or t - area.last_search < self._search_interval(area.box):
+                continue
+            area.pending = True
+            for window in search_windows(area.box, self.config.min_face):
+                self._queue.append((area.box, window))
 
-    def _landmark(self, track: Track, frame: Frame) -> Face | None:
+    def _search(self, pixels: RGBImage, t: float) -> bool:
+        found: list[Detection] = []
+        where: dict[int, Box] = {}
+        finished: list[Box] = []
+        ran = False
+        height, width = pixels.shape[:2]
+        while self._queue and self._scheduler.can_search():
+            area, window = self._queue.popleft()
+            started = self._clock()
+            detections = self._detector.detect(pixels, window)
+            cost = self._clock() - started
+            self._scheduler.spend_search(cost)
+            self.stats.search_s += cost
+            self.stats.detector_calls += 1
+            ran = True
+            if not any(item[0] == area for item in self._queue):
+                finished.append(area)
+            for det in detections:
+                box = det.box
+                if touches_inner_edge(box, window, width, height, origin=area):
+                    continue
+                if not area.contains_point(box.cx, box.cy) or self._excluded(box):
+                    continue
+                found.append(det)
+                where[id(det)] = area
+        if found:
+            sightings = []
+            for det in suppress_overlaps(found):
+                area = where[id(det)]
+                look = signature(pixels, det.points, area) if det.points is not None else None
+                sightings.append(Sighting(det.box, det.points, look, area))
+            self._tracker.update(sightings, t)
+        for done in self._areas:
+            if done.box in finished:
+                done.last_search = t
+                done.pending = False
+        return ran
+
+    # Identity checks
+
+    def _verify(self, pixels: RGBImage, t: float) -> None:
+        for track in self._tracker.tracks:
+            if not track.confirmed or track.points is None or track.failures:
+                continue
+            look = signature(pixels, track.points, track.area)
+            if not self._tracker.verify(track.key, look, t):
+                state = self._sampled.get(track.key)
+                if state is not None:
+                    state.face = None
+                    state.snap = None
+
+    # Landmarking
+
+    def _landmark(self, frame: Frame, t: float) -> tuple[dict[str, Face], set[str]]:
+        faces: dict[str, Face] = {}
+        carried: set[str] = set()
+        candidates = [
+            Candidate(
+                key=tr.key,
+                size=math.sqrt(tr.box.area),
+                last_sample=self._last_sample(tr.key),
+                retry_at=tr.retry_at,
+                confirmed=tr.confirmed,
+                id=tr.id,
+            )
+            for tr in self._tracker.tracks
+        ]
+        for key in self._scheduler.order(t, candidates):
+            track = self._tracker.get(key)
+            if track is None:
+                continue
+            if not self._scheduler.can_landmark():
+                break
+            state = self._state(key)
+            kept, look_now = self._unchanged(track, state, frame, t)
+            if kept is not None and track.id is not None:
+                faces[track.id] = kept
+                carried.add(track.id)
+                state.last_sample = t
+                self.stats.carried += 1
+                continue
+            face = self._call_model(track, state, frame)
+            if face is None:
+                self._tracker.miss(key, t)
+                continue
+            points = points_from_landmarks(face.landmarks)
+            look = None if track.confirmed else signature(frame.pixels, points, track.area)
+            self._tracker.observe(key, face.box, t, points, look)
+            state.face = face
+            state.last_sample = state.last_model = t
+            if self.config.still_level is not None:
+                if look_now is None or drifted(look_now, points):
+                    look_now = snapshot(frame.pixels, points, track.area)
+                state.snap = look_now
+            if track.id is not None and not track.suspect:
+                faces[track.id] = face
+        return faces, carried
+
+    def _last_sample(self, key: int) -> float:
+        state = self._sampled.get(key)
+        return state.last_sample if state is not None else -math.inf
+
+    def _state(self, key: int) -> _Sampled:
+        state = self._sampled.get(key)
+        if state is None:
+            state = self._sampled[key] = _Sampled(self._make_landmarker())
+        return state
+
+    def _unchanged(
+        self, track: Track, state: _Sampled, frame: Frame, t: float
+    ) -> tuple[Face | None, Snapshot | None]:
+        """The last face re-stamped, when brows and mouth have not changed since it.
+
+        Also returns the look taken now (reused as the next reference after a model call).
+        """
+        level = self.config.still_level
+        if (
+            level is None
+            or state.face is None
+            or state.snap is None
+            or not track.confirmed
+            or track.suspect
+            or t - state.last_model >= self.config.max_still_s
+        ):
+            return None, None
+        now = snapshot_at(frame.pixels, state.snap.regions, track.area)
+        if not is_still(state.snap, now, level):
+            return None, now
+        old = state.face
+        return Face(old.landmarks, old.blendshapes, old.pose, t), now
+
+    def _call_model(self, track: Track, state: _Sampled, frame: Frame) -> Face | None:
         track.crop = self._crop_for(track)
-        landmarker = self._landmarkers.get(track.key)
-        if landmarker is None:
-            landmarker = self._landmarkers[track.key] = self._make_landmarker()
-        return landmarker.landmark(frame.pixels, track.crop, frame.t)
+        started = self._clock()
+        face = state.landmarker.landmark(frame.pixels, track.crop, frame.t, track.area)
+        cost = self._clock() - started
+        self._scheduler.spend_model(cost)
+        self.stats.landmark_s += cost
+        self.stats.model_calls += 1
+        return face
 
     def _crop_for(self, track: Track) -> Box:
         config = self.config
@@ -149,6 +450,16 @@ class Pipeline:
         if old is not None and _close_enough(old, wanted):
             return old
         return wanted
+
+    # Housekeeping
+
+    def _excluded(self, box: Box) -> bool:
+        return any(region.contains_point(box.cx, box.cy) for region in self.config.exclude)
+
+    def _drop_excluded(self) -> None:
+        for track in self._tracker.tracks:
+            if self._excluded(track.box):
+                self._tracker.remove(track.key)
 
     def _drop_duplicates(self, faces: dict[str, Face]) -> None:
         """Two tracks on one face (a fast move can cause it): keep the older one."""
@@ -161,13 +472,13 @@ class Pipeline:
 
     def _release_orphans(self) -> None:
         live = {t.key for t in self._tracker.tracks}
-        for key in [k for k in self._landmarkers if k not in live]:
+        for key in [k for k in self._sampled if k not in live]:
             self._release(key)
 
     def _release(self, key: int) -> None:
-        landmarker = self._landmarkers.pop(key, None)
-        if landmarker is not None:
-            landmarker.close()
+        state = self._sampled.pop(key, None)
+        if state is not None:
+            state.landmarker.close()
 
 
 def _close_enough(old: Box, wanted: Box) -> bool:

@@ -1,113 +1,359 @@
-"""Pipeline scheduling of searches and landmarking, with a scripted finder and landmarker."""
+"""Pipeline search, budget, back-off and identity logic, with a scripted detector and landmarker.
+
+The fakes read a `World` of coloured face patches drawn into real frames, so layout
+reading, appearance checks and motion checks run for real; only MediaPipe is replaced. A
+fake CPU clock makes each model call cost a fixed time, so budgets are deterministic.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from companion.model import Box, Face, Frame, HeadPose, RGBImage
-from companion.pipeline import Pipeline, PipelineConfig
+from companion.pipeline import Pipeline, PipelineConfig, StepResult
+from companion.vision.scheduler import SchedulerConfig
 from companion.vision.tiling import Detection
+
+WIDTH, HEIGHT = 1280, 720
+LANDMARK_COST_S = 0.015
+DETECT_COST_S = 0.004
+
+
+@dataclass
+class Person:
+    box: Box
+    colour: tuple[int, int, int]
+    landmarkable: bool = True
 
 
 @dataclass
 class World:
-    """Where faces are at each time; both fakes read it."""
+    """Where each person's face is; both fakes and the frame painter read it."""
 
-    faces: dict[str, Box] = field(default_factory=dict)
-    searches: int = 0
+    people: dict[str, Person] = field(default_factory=dict)
+    tiles: list[Box] = field(default_factory=list)
+    """Gallery tiles drawn on a dark background; none means a plain camera scene."""
+    windows: list[Box] = field(default_factory=list)
+    model_calls: Counter[str] = field(default_factory=Counter)
     closed: list[str] = field(default_factory=list)
+    clock: float = 0.0
+
+    def now(self) -> float:
+        return self.clock
+
+    def frame(self, t: float) -> Frame:
+        pixels = np.full((HEIGHT, WIDTH, 3), 26 if self.tiles else 128, np.uint8)
+        for tile in self.tiles:
+            _fill(pixels, tile, (128, 128, 128))
+        for person in self.people.values():
+            b = person.box
+            _fill(
+                pixels, Box(b.x - b.w * 0.3, b.y - b.h * 0.4, b.w * 1.6, b.h * 2.0), person.colour
+            )
+            _fill(pixels, b, (200, 160, 140))
+        return Frame(pixels, t, Box(0, 0, WIDTH, HEIGHT))
 
 
-class ScriptedFinder:
+def _fill(pixels: RGBImage, box: Box, colour: tuple[int, int, int]) -> None:
+    x0, y0 = max(0, round(box.x)), max(0, round(box.y))
+    x1, y1 = min(WIDTH, round(box.x + box.w)), min(HEIGHT, round(box.y + box.h))
+    pixels[y0:y1, x0:x1] = colour
+
+
+def _anchor(box: Box) -> np.ndarray:
+    return np.array(
+        [
+            (box.x + 0.3 * box.w, box.y + 0.4 * box.h),
+            (box.x + 0.7 * box.w, box.y + 0.4 * box.h),
+            (box.cx, box.y + 0.6 * box.h),
+            (box.cx, box.y + 0.8 * box.h),
+        ],
+        np.float32,
+    )
+
+
+class ScriptedDetector:
     def __init__(self, world: World) -> None:
         self.world = world
 
-    def find(self, pixels: RGBImage, within: Box | None = None) -> list[Detection]:
-        self.world.searches += 1
-        return [Detection(b, 0.9) for b in self.world.faces.values()]
+    def detect(self, pixels: RGBImage, window: Box) -> list[Detection]:
+        self.world.clock += DETECT_COST_S
+        self.world.windows.append(window)
+        found = []
+        for person in self.world.people.values():
+            b = person.box
+            inside = window.contains_point(b.x, b.y) and window.contains_point(b.x + b.w, b.y + b.h)
+            if inside:
+                found.append(Detection(b, 0.9, _anchor(b)))
+        return found
 
     def close(self) -> None:
-        self.world.closed.append("finder")
+        self.world.closed.append("detector")
 
 
 class ScriptedLandmarker:
-    """Returns a face when one of the world's faces lies in the crop's middle."""
+    """Returns a face when a landmarkable person's face centre lies in the crop."""
 
     def __init__(self, world: World) -> None:
         self.world = world
 
-    def landmark(self, pixels: RGBImage, crop: Box, t: float) -> Face | None:
-        for box in self.world.faces.values():
-            if crop.contains_point(box.cx, box.cy):
-                pts = np.zeros((478, 3), np.float32)
-                pts[:, 0] = np.linspace(box.x, box.x + box.w, 478)
-                pts[:, 1] = np.linspace(box.y, box.y + box.h, 478)
-                return Face(pts, np.zeros(52, np.float32), HeadPose(0, 0, 0), t)
+    def landmark(
+        self, pixels: RGBImage, crop: Box, t: float, within: Box | None = None
+    ) -> Face | None:
+        self.world.clock += LANDMARK_COST_S
+        for name, person in self.world.people.items():
+            b = person.box
+            if not crop.contains_point(b.cx, b.cy):
+                continue
+            if within is not None and not within.contains_point(b.cx, b.cy):
+                continue
+            self.world.model_calls[name] += 1
+            if not person.landmarkable:
+                return None
+            pts = np.zeros((478, 3), np.float32)
+            pts[:, 0] = np.linspace(b.x, b.x + b.w, 478)
+            pts[:, 1] = np.linspace(b.y, b.y + b.h, 478)
+            anchor = _anchor(b)
+            for index, point in ((33, 0), (133, 0), (263, 1), (362, 1), (1, 2), (13, 3), (14, 3)):
+                pts[index, :2] = anchor[point]
+            return Face(pts, np.zeros(52, np.float32), HeadPose(0, 0, 0), t)
         return None
 
     def close(self) -> None:
         self.world.closed.append("landmarker")
 
 
-def _frame(t: float) -> Frame:
-    return Frame(np.zeros((720, 1280, 3), np.uint8), t, Box(0, 0, 1280, 720))
-
-
-def _pipeline(world: World, **config: object) -> Pipeline:
+def _pipeline(world: World, config: PipelineConfig | None = None) -> Pipeline:
     return Pipeline(
-        ScriptedFinder(world),
+        ScriptedDetector(world),
         lambda: ScriptedLandmarker(world),
-        PipelineConfig(**config),  # type: ignore[arg-type]
+        config or PipelineConfig.offline(),
+        clock=world.now,
     )
 
 
+def _run(pipe: Pipeline, world: World, start: float, seconds: float) -> list[StepResult]:
+    frames = round(seconds * 30)
+    return [pipe.step(world.frame(start + i / 30)) for i in range(frames)]
+
+
+COLOURS = [(200, 40, 40), (40, 200, 40), (40, 40, 200), (200, 200, 40), (200, 40, 200),
+           (40, 200, 200), (240, 140, 20), (120, 20, 160), (20, 120, 60)]  # fmt: skip
+
+
+def _gallery(world: World, n: int = 3) -> list[Box]:
+    """An n x n gallery of 16:9 tiles with a face in each; returns the tiles."""
+    gap = 8
+    tw = (WIDTH - (n + 1) * gap) // n
+    th = min(tw * 9 // 16, (HEIGHT - (n + 1) * gap) // n)
+    tiles = [
+        Box(gap + c * (tw + gap), gap + r * (th + gap), tw, th) for r in range(n) for c in range(n)
+    ]
+    world.tiles = tiles
+    for i, tile in enumerate(tiles):
+        side = th * 0.4
+        face = Box(tile.cx - side / 2, tile.cy - side / 2, side, side)
+        world.people[f"person{i}"] = Person(face, COLOURS[i % len(COLOURS)])
+    return tiles
+
+
 def test_searches_rarely_while_everyone_is_tracked() -> None:
-    world = World({"a": Box(100, 100, 80, 80), "b": Box(600, 100, 80, 80)})
-    pipe = _pipeline(world, detect_interval_s=1.0)
-    results = [pipe.step(_frame(i / 30)) for i in range(90)]  # three seconds
-    assert world.searches == 3
+    world = World(
+        {
+            "a": Person(Box(100, 100, 80, 80), COLOURS[0]),
+            "b": Person(Box(600, 100, 80, 80), COLOURS[1]),
+        }
+    )
+    pipe = _pipeline(world)
+    results = _run(pipe, world, 0.0, 5.0)
+    assert sum(r.searched for r in results) == 3  # at 0, 2 and 4 seconds (a camera scene)
     assert all(len(r.faces) == 2 for r in results)
     assert {p.id for p in results[-1].participants} == {"p1", "p2"}
 
 
 def test_a_missing_face_triggers_quicker_searches_and_keeps_its_id() -> None:
-    world = World({"a": Box(100, 100, 80, 80)})
-    pipe = _pipeline(world, detect_interval_s=10.0, lost_detect_interval_s=0.25)
-    pipe.step(_frame(0.0))
-    hidden = world.faces.pop("a")
-    for i in range(1, 16):  # half a second without the face
-        pipe.step(_frame(i / 30))
-    searches_while_missing = world.searches
-    world.faces["a"] = hidden
-    result = pipe.step(_frame(16 / 30))
-    assert searches_while_missing >= 2
-    assert [p.id for p in result.participants] == ["p1"]
-    assert "p1" in result.faces
+    world = World({"a": Person(Box(100, 100, 80, 80), COLOURS[0])})
+    config = PipelineConfig.offline()
+    config.detect_interval_s = 10.0
+    pipe = _pipeline(world, config)
+    pipe.step(world.frame(0.0))
+    hidden = world.people.pop("a")
+    missing = _run(pipe, world, 1 / 30, 0.6)  # a hand over the face for 0.6 s
+    world.people["a"] = hidden
+    back = _run(pipe, world, 0.7, 0.5)
+    assert sum(r.searched for r in missing) >= 2  # every 0.25 s, not every 10 s
+    assert all([p.id for p in r.participants] == ["p1"] for r in back)
+    assert "p1" in back[-1].faces
 
 
 def test_excluded_region_gets_no_participant() -> None:
-    world = World({"me": Box(100, 100, 80, 80), "them": Box(600, 100, 80, 80)})
-    pipe = _pipeline(world, exclude=(Box(0, 0, 400, 400),))
-    result = pipe.step(_frame(0.0))
+    world = World(
+        {
+            "me": Person(Box(100, 100, 80, 80), COLOURS[0]),
+            "them": Person(Box(600, 100, 80, 80), COLOURS[1]),
+        }
+    )
+    config = PipelineConfig.offline()
+    config.exclude = (Box(0, 0, 400, 400),)
+    result = _pipeline(world, config).step(world.frame(0.0))
     assert len(result.participants) == 1
     assert result.participants[0].box.x == 600
 
 
 def test_close_releases_every_native_resource() -> None:
-    world = World({"a": Box(100, 100, 80, 80), "b": Box(600, 100, 80, 80)})
+    world = World(
+        {
+            "a": Person(Box(100, 100, 80, 80), COLOURS[0]),
+            "b": Person(Box(600, 100, 80, 80), COLOURS[1]),
+        }
+    )
     pipe = _pipeline(world)
-    pipe.step(_frame(0.0))
+    pipe.step(world.frame(0.0))
     pipe.close()
-    assert sorted(world.closed) == ["finder", "landmarker", "landmarker"]
+    assert sorted(world.closed) == ["detector", "landmarker", "landmarker"]
 
 
 def test_landmarkers_of_departed_participants_are_freed() -> None:
-    world = World({"a": Box(100, 100, 80, 80)})
+    world = World({"a": Person(Box(100, 100, 80, 80), COLOURS[0])})
     pipe = _pipeline(world)
-    pipe.step(_frame(0.0))
-    world.faces.clear()
-    for i in range(1, 100):
-        pipe.step(_frame(i / 30))
+    pipe.step(world.frame(0.0))
+    world.people.clear()
+    _run(pipe, world, 1 / 30, 3.3)
     assert world.closed == ["landmarker"]
+
+
+def test_each_gallery_tile_is_searched_on_its_own_and_gets_one_participant() -> None:
+    world = World()
+    tiles = _gallery(world)
+    pipe = _pipeline(world)
+    result = _run(pipe, world, 0.0, 0.5)[-1]
+    assert world.windows
+    for window in world.windows:
+        assert any(_inside(window, tile) for tile in tiles), window
+    per_tile = Counter(_tile_of(tiles, p.box) for p in result.participants)
+    assert per_tile == Counter(range(9))
+    assert len(result.tiles) == 9
+
+
+def test_an_excluded_gallery_tile_is_never_searched_and_gets_no_participant() -> None:
+    world = World()
+    tiles = _gallery(world)
+    config = PipelineConfig.offline()
+    config.exclude = (tiles[4],)
+    pipe = _pipeline(world, config)
+    result = _run(pipe, world, 0.0, 0.5)[-1]
+    assert not any(w.iou(tiles[4]) > 0 and _inside(w, tiles[4]) for w in world.windows)
+    per_tile = Counter(_tile_of(tiles, p.box) for p in result.participants)
+    assert per_tile == Counter(i for i in range(9) if i != 4)
+
+
+def test_under_a_budget_the_focus_gets_every_frame_and_the_others_share_the_rest() -> None:
+    world = World()
+    _gallery(world)
+    big = world.people["person4"].box
+    world.people["person4"].box = Box(big.x - 25, big.y - 25, big.w + 50, big.h + 50)
+    config = PipelineConfig(still_level=None, scheduler=SchedulerConfig(budget_cores=1.0))
+    pipe = _pipeline(world, config)
+    _run(pipe, world, 0.0, 2.0)
+    calls_before, clock_before = Counter(world.model_calls), world.clock
+    results = _run(pipe, world, 2.0, 6.0)
+    calls = world.model_calls - calls_before
+    focus = {r.focus for r in results}
+    assert len(focus) == 1
+    focused = results[-1].focus
+    focus_name = next(
+        n for n, p in world.people.items() for q in results[-1].participants
+        if q.id == focused and q.box.iou(p.box) > 0.5
+    )  # fmt: skip
+    assert focus_name == "person4"  # the largest face
+    assert calls[focus_name] >= 0.95 * len(results)  # full rate
+    others = [calls[n] for n in world.people if n != focus_name]
+    assert max(others) - min(others) <= 2  # round-robin
+    assert min(others) >= 6.0 / SchedulerConfig().starve_s  # nobody starves
+    cpu_per_s = (world.clock - clock_before) / 6.0
+    assert cpu_per_s <= 1.05  # the budget holds (fake CPU seconds per second)
+
+
+def test_the_user_can_choose_whom_to_follow_at_full_rate() -> None:
+    world = World()
+    _gallery(world)
+    config = PipelineConfig(still_level=None, scheduler=SchedulerConfig(budget_cores=1.0))
+    pipe = _pipeline(world, config)
+    first = _run(pipe, world, 0.0, 2.0)[-1]
+    chosen = sorted(p.id for p in first.participants)[-1]
+    pipe.focus = chosen
+    results = _run(pipe, world, 2.0, 2.0)
+    assert {r.focus for r in results} == {chosen}
+    assert sum(chosen in r.faces for r in results) >= 0.95 * len(results)
+
+
+def test_landmarking_that_keeps_failing_backs_off() -> None:
+    world = World({"a": Person(Box(100, 100, 80, 80), COLOURS[0])})
+    pipe = _pipeline(world)
+    _run(pipe, world, 0.0, 0.5)
+    world.people["a"].landmarkable = False
+    before = world.model_calls["a"]
+    _run(pipe, world, 0.5, 1.5)
+    tries = world.model_calls["a"] - before
+    assert 2 <= tries <= 12  # not 45 (one per frame)
+
+
+def test_a_detection_the_landmarker_never_confirms_is_dropped() -> None:
+    world = World({"ghost": Person(Box(100, 100, 80, 80), COLOURS[0], landmarkable=False)})
+    results = _run(_pipeline(world), world, 0.0, 1.0)
+    assert all(r.participants == () for r in results)
+
+
+def test_unchanged_faces_keep_their_landmarks_without_model_calls() -> None:
+    world = World({"a": Person(Box(100, 100, 80, 80), COLOURS[0])})
+    config = PipelineConfig(scheduler=SchedulerConfig(budget_cores=1.0))
+    pipe = _pipeline(world, config)
+    results = _run(pipe, world, 0.0, 3.0)
+    calls = world.model_calls["a"]
+    assert calls <= 6  # about once a second (max_still_s), not 90 times
+    assert all("p1" in r.faces for r in results[5:])  # yet a sample on every frame
+    assert sum("p1" in r.carried for r in results) >= len(results) - 5 - calls
+
+
+def test_ids_follow_people_when_gallery_tiles_reshuffle() -> None:
+    world = World()
+    tiles = _gallery(world)
+    pipe = _pipeline(world)
+    before = _ids_by_person(world, _run(pipe, world, 0.0, 1.0)[-1])
+    assert len(set(before.values())) == 9
+    # Person 4 leaves; everyone after them moves up one tile, the last tile is empty.
+    del world.people["person4"]
+    for i in range(5, 9):
+        person = world.people[f"person{i}"]
+        old, new = tiles[i], tiles[i - 1]
+        person.box = Box(
+            person.box.x - old.x + new.x, person.box.y - old.y + new.y, person.box.w, person.box.h
+        )
+    after = _ids_by_person(world, _run(pipe, world, 1.0, 3.0)[-1])
+    assert set(after) == set(before) - {"person4"}
+    assert after == {name: before[name] for name in after}
+
+
+def _ids_by_person(world: World, result: StepResult) -> dict[str, str]:
+    ids = {}
+    for p in result.participants:
+        for name, person in world.people.items():
+            if p.box.iou(person.box) > 0.5:
+                ids[name] = p.id
+    return ids
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return (
+        inner.x >= outer.x - 1
+        and inner.y >= outer.y - 1
+        and inner.x + inner.w <= outer.x + outer.w + 1
+        and inner.y + inner.h <= outer.y + outer.h + 1
+    )
+
+
+def _tile_of(tiles: list[Box], box: Box) -> int | None:
+    return next((i for i, t in enumerate(tiles) if t.contains_point(box.cx, box.cy)), None)

@@ -1,11 +1,23 @@
-"""Tile layouts for face search and merging of duplicate detections."""
+"""Gallery layouts, search windows, and merging of duplicate detections."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
 import pytest
 
-from companion.model import Box
-from companion.vision.tiling import Detection, suppress_overlaps, tile_grid, touches_inner_edge
+from companion.model import Box, RGBImage
+from companion.vision.layout import find_tiles, is_gallery
+from companion.vision.tiling import (
+    Detection,
+    search_windows,
+    suppress_overlaps,
+    tile_grid,
+    touches_inner_edge,
+)
 
 
 def test_tiles_cover_the_frame_at_each_level_down_to_the_smallest_face() -> None:
@@ -46,3 +58,136 @@ def test_suppression_keeps_the_best_of_overlapping_and_nested_boxes() -> None:
     ]
     kept = suppress_overlaps(dets)
     assert [d.score for d in kept] == [0.9, 0.6]
+
+
+def test_search_windows_stay_inside_their_area_at_its_own_scale() -> None:
+    area = Box(700, 300, 440, 350)
+    windows = search_windows(area, min_face=40)
+    assert windows
+    for w in windows:
+        assert area.x <= w.x and w.x + w.w <= area.x + area.w + 1e-6
+        assert area.y <= w.y and w.y + w.h <= area.y + area.h + 1e-6
+    assert max(w.h for w in windows) == pytest.approx(350)
+
+
+def test_a_box_cut_by_a_window_edge_inside_the_area_is_flagged() -> None:
+    area = Box(100, 100, 400, 300)
+    window = Box(100, 100, 300, 300)
+    assert touches_inner_edge(Box(380, 150, 40, 40), window, 1920, 1080, origin=area)
+    assert not touches_inner_edge(Box(100, 150, 40, 40), window, 1920, 1080, origin=area)
+
+
+RNG = np.random.default_rng(7)
+
+
+def _texture(w: int, h: int) -> RGBImage:
+    """Stand-in video content: bright noise with no dark rows or columns."""
+    return RNG.integers(60, 255, size=(h, w, 3), dtype=np.uint8)
+
+
+def _canvas(w: int, h: int) -> RGBImage:
+    return np.full((h, w, 3), 26, np.uint8)
+
+
+def _paste(canvas: RGBImage, box: Box) -> None:
+    x, y, w, h = (round(v) for v in (box.x, box.y, box.w, box.h))
+    canvas[y : y + h, x : x + w] = _texture(w, h)
+
+
+def _grid(n: int, width: int, height: int, gap: int, video_aspect: float) -> list[Box]:
+    """Content boxes of an n x n gallery of 16:9 tiles, each video letterboxed inside."""
+    tw = (width - (n + 1) * gap) // n
+    th = min(tw * 9 // 16, (height - (n + 1) * gap) // n)
+    tw = th * 16 // 9
+    x0 = (width - n * tw - (n - 1) * gap) // 2
+    y0 = (height - n * th - (n - 1) * gap) // 2
+    contents = []
+    for r in range(n):
+        for c in range(n):
+            vw = min(tw, round(th * video_aspect))
+            tx, ty = x0 + c * (tw + gap), y0 + r * (th + gap)
+            contents.append(Box(tx + (tw - vw) // 2, ty, vw, th))
+    return contents
+
+
+def _same(found: list[Box], expected: list[Box], tolerance: float = 2.5) -> bool:
+    if len(found) != len(expected):
+        return False
+    return all(
+        any(
+            abs(f.x - e.x) <= tolerance
+            and abs(f.y - e.y) <= tolerance
+            and abs(f.w - e.w) <= tolerance
+            and abs(f.h - e.h) <= tolerance
+            for f in found
+        )
+        for e in expected
+    )
+
+
+# Each row: grid, frame size, gap, the videos' aspect (letterboxed inside 16:9 tiles).
+GALLERY_TABLE = [
+    (2, 1920, 1080, 8, 16 / 9),
+    (3, 1920, 1080, 8, 5 / 4),
+    (5, 1920, 1080, 6, 1.0),
+    (7, 1920, 1080, 4, 4 / 3),
+    (4, 1280, 720, 4, 16 / 9),
+]
+
+
+@pytest.mark.parametrize(("n", "width", "height", "gap", "aspect"), GALLERY_TABLE)
+def test_gallery_tiles_are_found_as_letterboxed_video_rectangles(
+    n: int, width: int, height: int, gap: int, aspect: float
+) -> None:
+    canvas = _canvas(width, height)
+    expected = _grid(n, width, height, gap, aspect)
+    for box in expected:
+        _paste(canvas, box)
+    found = find_tiles(canvas)
+    assert _same(found, expected), (len(found), found[:3])
+    assert is_gallery(found) is (n > 1)
+
+
+def test_speaker_view_is_a_strip_of_small_tiles_and_one_large_one() -> None:
+    canvas = _canvas(1920, 1080)
+    strip = [Box(330 + i * 256, 10, 248, 140) for i in range(5)]
+    speaker = Box(280, 170, 1360, 900)
+    for box in [*strip, speaker]:
+        _paste(canvas, box)
+    assert _same(find_tiles(canvas), [*strip, speaker])
+
+
+def test_a_camera_scene_without_gaps_is_one_area() -> None:
+    canvas = _texture(1280, 720)
+    assert find_tiles(canvas) == [Box(0, 0, 1280, 720)]
+
+
+def test_a_dark_frame_has_no_tiles() -> None:
+    assert find_tiles(_canvas(640, 360)) == []
+
+
+def test_a_downscaled_gallery_with_blurred_one_pixel_gaps_is_split_by_its_regular_grid() -> None:
+    big = _canvas(1920, 1200)
+    expected = []
+    tw, th = 250, 155
+    for r in range(7):
+        for c in range(7):
+            box = Box(70 + c * (tw + 4), 60 + r * (th + 4), tw, th)
+            _paste(big, box)
+            expected.append(box)
+    small = cv2.resize(big, (640, 400), interpolation=cv2.INTER_AREA)
+    found = find_tiles(np.asarray(small, np.uint8))
+    assert len(found) == 49
+    scaled = [Box(b.x / 3, b.y / 3, b.w / 3, b.h / 3) for b in expected]
+    assert _same(found, scaled, tolerance=3)
+
+
+def test_the_real_zoom_screenshot_is_a_seven_by_seven_gallery(
+    still: Callable[[str], Path],
+) -> None:
+    image = cv2.imread(str(still("zoom_gallery_screenshot.png")))
+    tiles = find_tiles(np.ascontiguousarray(image[:, :, ::-1]))
+    assert len(tiles) == 49
+    widths = sorted(round(t.w) for t in tiles)
+    heights = sorted(round(t.h) for t in tiles)
+    assert widths[-1] - widths[0] <= 12 and heights[-1] - heights[0] <= 6  # all alike

@@ -1,9 +1,14 @@
-"""Participant tracking, driven by tables of synthetic boxes."""
+"""Participant tracking, driven by tables of synthetic boxes, points and appearances."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from companion.model import Box
-from companion.vision.tracker import ParticipantTracker, TrackerConfig
+from companion.vision.appearance import Signature
+from companion.vision.facepoints import Points
+from companion.vision.tracker import ParticipantTracker, Sighting, TrackerConfig
 
 
 def _confirm_all(tracker: ParticipantTracker, t: float) -> None:
@@ -63,7 +68,7 @@ def test_tentative_track_with_no_face_is_discarded_after_a_few_misses() -> None:
     tracker = ParticipantTracker(TrackerConfig(tentative_failures=3))
     (track,) = tracker.update([Box(0, 0, 50, 50)], 0.0)
     for _ in range(3):
-        tracker.miss(track.key)
+        tracker.miss(track.key, 0.0)
     assert tracker.tracks == []
 
 
@@ -74,3 +79,158 @@ def test_far_away_detection_starts_a_new_track_instead_of_stealing_an_id() -> No
     created = tracker.update([Box(400, 400, 50, 50)], 0.1)
     assert len(created) == 1
     assert len(tracker.tracks) == 2
+
+
+def _points(box: Box) -> Points:
+    """Eyes, nose and mouth where a frontal face in ``box`` has them."""
+    return np.array(
+        [
+            (box.x + 0.3 * box.w, box.y + 0.4 * box.h),
+            (box.x + 0.7 * box.w, box.y + 0.4 * box.h),
+            (box.cx, box.y + 0.6 * box.h),
+            (box.cx, box.y + 0.8 * box.h),
+        ],
+        np.float32,
+    )
+
+
+def _look(person: int, blur: float = 0.0) -> Signature:
+    """A made-up appearance: a histogram concentrated on one bin per person."""
+    sig = np.full(144, blur / 144, np.float32)
+    sig[person * 7 % 144] += 1.0 - blur
+    return (sig / sig.sum()).astype(np.float32)
+
+
+def _seen(box: Box, person: int | None = None) -> Sighting:
+    return Sighting(box, _points(box), None if person is None else _look(person))
+
+
+def _confirm(tracker: ParticipantTracker, t: float, person: int | None = None) -> None:
+    for track in tracker.tracks:
+        if not track.confirmed:
+            look = None if person is None else _look(person)
+            tracker.observe(track.key, track.box, t, _points(track.box), look)
+
+
+def test_a_neighbours_overlapping_face_does_not_take_the_id() -> None:
+    tracker = ParticipantTracker()
+    tracker.update([_seen(Box(0, 0, 100, 100))], 0.0)
+    _confirm(tracker, 0.0)
+    # Someone sitting close: their box overlaps, their eyes and mouth are elsewhere.
+    created = tracker.update([_seen(Box(55, 0, 100, 100))], 0.1)
+    assert len(created) == 1
+    assert [p.id for p in tracker.participants()] == ["p1"]
+
+
+def test_someone_else_seen_in_a_participants_place_frees_the_id_after_two_sightings() -> None:
+    tracker = ParticipantTracker(TrackerConfig(suspect_checks=2))
+    tracker.update([_seen(Box(0, 0, 100, 100), person=1)], 0.0)
+    _confirm(tracker, 0.0, person=1)
+    assert tracker.update([_seen(Box(2, 0, 100, 100), person=2)], 0.5) == []
+    assert [p.id for p in tracker.participants()] == ["p1"]  # one sighting may be a glitch
+    assert tracker.update([_seen(Box(2, 0, 100, 100), person=2)], 1.0) == []
+    assert tracker.participants() == []  # p1 is no longer here
+    (track,) = tracker.tracks
+    tracker.observe(track.key, track.box, 3.0, _points(track.box), _look(2))
+    assert [p.id for p in tracker.participants()] == ["p2"]
+
+
+# Each row: appearance checks in a row that look like someone else -> id still held.
+VERIFY_TABLE = [(0, True), (1, True), (2, False)]
+
+
+@pytest.mark.parametrize(("mismatches", "kept"), VERIFY_TABLE)
+def test_an_id_is_freed_after_repeated_appearance_mismatches(mismatches: int, kept: bool) -> None:
+    tracker = ParticipantTracker(TrackerConfig(suspect_checks=2))
+    (track,) = tracker.update([_seen(Box(0, 0, 100, 100), person=1)], 0.0)
+    tracker.observe(track.key, track.box, 0.0, _points(track.box), _look(1))
+    for i in range(mismatches):
+        tracker.verify(track.key, _look(2), 0.25 * (i + 1))
+    assert (tracker.participants() != []) is kept
+    assert tracker.get(track.key) is not None  # the track stays on the face now there
+
+
+def test_one_matching_check_clears_a_suspicion() -> None:
+    tracker = ParticipantTracker(TrackerConfig(suspect_checks=2))
+    (track,) = tracker.update([_seen(Box(0, 0, 100, 100), person=1)], 0.0)
+    tracker.observe(track.key, track.box, 0.0, _points(track.box), _look(1))
+    assert tracker.verify(track.key, _look(2), 0.25)
+    assert tracker.verify(track.key, _look(1, blur=0.05), 0.5)
+    assert tracker.verify(track.key, _look(2), 0.75)
+    assert [p.id for p in tracker.participants()] == ["p1"]
+
+
+def test_someone_who_returns_after_being_dropped_gets_their_id_back() -> None:
+    tracker = ParticipantTracker(TrackerConfig(max_missing_s=1.0))
+    tracker.update([_seen(Box(0, 0, 50, 50), person=3), _seen(Box(300, 0, 50, 50), person=4)], 0.0)
+    for track in tracker.tracks:
+        person = 3 if track.box.x == 0 else 4
+        tracker.observe(track.key, track.box, 0.0, _points(track.box), _look(person))
+    ids = {p.box.x: p.id for p in tracker.participants()}
+    tracker.update([], 5.0)  # both gone for five seconds
+    assert tracker.participants() == []
+    # They come back in each other's places: ids follow the people, not the places.
+    tracker.update([_seen(Box(0, 0, 50, 50), person=4), _seen(Box(300, 0, 50, 50), person=3)], 5.1)
+    for track in tracker.tracks:
+        person = 4 if track.box.x == 0 else 3
+        tracker.observe(track.key, track.box, 5.1, _points(track.box), _look(person, blur=0.02))
+    now = {p.box.x: p.id for p in tracker.participants()}
+    assert now == {0: ids[300], 300: ids[0]}
+
+
+def test_a_missing_participant_found_in_another_tile_keeps_their_id() -> None:
+    tracker = ParticipantTracker()
+    (track,) = tracker.update([_seen(Box(0, 0, 50, 50), person=5)], 0.0)
+    tracker.observe(track.key, track.box, 0.0, _points(track.box), _look(5))
+    tracker.unsettle(0.1)  # the gallery's tiles moved
+    tracker.miss(track.key, 0.1)
+    (moved,) = tracker.update([_seen(Box(600, 300, 50, 50), person=5)], 0.3)
+    tracker.observe(moved.key, moved.box, 0.3, _points(moved.box), _look(5, blur=0.02))
+    people = tracker.participants()
+    assert [(p.id, p.box.x) for p in people] == [("p1", 600)]
+    assert people[0].first_seen == 0.0
+
+
+def test_in_a_settled_scene_a_look_alike_elsewhere_does_not_take_a_missing_id() -> None:
+    tracker = ParticipantTracker()
+    (track,) = tracker.update([_seen(Box(0, 0, 50, 50), person=5)], 0.0)
+    tracker.observe(track.key, track.box, 0.0, _points(track.box), _look(5))
+    tracker.miss(track.key, 0.1)  # a hand over the face; nothing moved
+    (other,) = tracker.update([_seen(Box(600, 300, 50, 50), person=5)], 0.3)
+    tracker.observe(other.key, other.box, 0.3, _points(other.box), _look(5, blur=0.02))
+    assert sorted((p.id, p.box.x) for p in tracker.participants()) == [("p1", 0), ("p2", 600)]
+
+
+def test_a_new_person_who_looks_like_nobody_missing_gets_a_new_id() -> None:
+    tracker = ParticipantTracker()
+    (track,) = tracker.update([_seen(Box(0, 0, 50, 50), person=5)], 0.0)
+    tracker.observe(track.key, track.box, 0.0, _points(track.box), _look(5))
+    tracker.miss(track.key, 0.1)
+    (other,) = tracker.update([_seen(Box(600, 300, 50, 50), person=6)], 0.3)
+    tracker.observe(other.key, other.box, 0.3, _points(other.box), _look(6))
+    assert sorted(p.id for p in tracker.participants()) == ["p1", "p2"]
+
+
+# Each row: consecutive failed landmarkings -> seconds before the next try.
+BACKOFF_TABLE = [(1, 0.1), (2, 0.2), (3, 0.4), (4, 0.4), (8, 0.4)]
+
+
+@pytest.mark.parametrize(("failures", "wait"), BACKOFF_TABLE)
+def test_failing_landmarking_backs_off(failures: int, wait: float) -> None:
+    tracker = ParticipantTracker(TrackerConfig(backoff_s=0.1, max_backoff_s=0.4))
+    (track,) = tracker.update([Box(0, 0, 50, 50)], 0.0)
+    tracker.observe(track.key, track.box, 0.0)
+    for _ in range(failures):
+        tracker.miss(track.key, 1.0)
+    assert track.retry_at == pytest.approx(1.0 + wait)
+
+
+def test_a_detection_of_a_backing_off_track_lets_it_retry_at_once() -> None:
+    tracker = ParticipantTracker()
+    (track,) = tracker.update([_seen(Box(0, 0, 50, 50))], 0.0)
+    tracker.observe(track.key, track.box, 0.0, _points(track.box))
+    for _ in range(3):
+        tracker.miss(track.key, 1.0)
+    tracker.update([_seen(Box(4, 2, 48, 48))], 1.05)
+    assert track.retry_at <= 1.05
+    assert track.box == Box(4, 2, 48, 48)

@@ -1,7 +1,9 @@
 """Face finding, landmarking, tracking and scheduling.
 
 The only package that imports MediaPipe, and only in the modules that need it
-(`landmarker`, `detector`), so importing this package alone stays light.
+(`landmarker`, `detector`, `rawmodel`, `mp_runtime`, and `stack` through them), so
+importing this package alone stays light. Layout reading, search planning, tracking,
+appearance and motion checks and scheduling are plain numpy, OpenCV and scipy.
 """
 
 import os

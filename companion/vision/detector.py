@@ -1,4 +1,4 @@
-"""Find faces anywhere in a frame with MediaPipe's detector run over multi-scale tiles."""
+"""MediaPipe's short-range face detector, run on one window of a frame at a time."""
 
 from __future__ import annotations
 
@@ -7,21 +7,23 @@ from types import TracebackType
 from mediapipe.tasks.python import vision as mp_vision
 
 from companion.model import Box, RGBImage
+from companion.vision.facepoints import points_from_keypoints
 from companion.vision.imaging import crop_padded, fit_within
 from companion.vision.mp_runtime import base_options, to_mp_image
-from companion.vision.tiling import Detection, suppress_overlaps, tile_grid, touches_inner_edge
+from companion.vision.tiling import Detection
 
 DETECTOR_INPUT = 128
 
 
-class TiledFaceFinder:
-    """Searches overlapping tiles at several scales and merges what it finds.
+class WindowFaceDetector:
+    """Finds faces inside one window of a frame, scaled to the detector's 128 px input.
 
-    ``min_face`` is the smallest face height (frame pixels) it should find. Cost grows
-    with the number of tiles, so callers run it periodically, not every frame.
+    The detector sees faces filling roughly 15-80% of its input, so callers choose windows
+    a few face heights across (see `tiling.search_windows`). A call costs a few
+    milliseconds whatever the window's size.
     """
 
-    def __init__(self, detector_model: bytes, min_face: float = 40, min_score: float = 0.6) -> None:
+    def __init__(self, detector_model: bytes, min_score: float = 0.6) -> None:
         options = mp_vision.FaceDetectorOptions(
             base_options=base_options(detector_model),
             running_mode=mp_vision.RunningMode.IMAGE,
@@ -30,43 +32,34 @@ class TiledFaceFinder:
         self._detector: mp_vision.FaceDetector | None = mp_vision.FaceDetector.create_from_options(
             options
         )
-        self.min_face = min_face
-        self._grid: tuple[tuple[int, int], list[Box]] | None = None
 
-    def find(self, pixels: RGBImage, within: Box | None = None) -> list[Detection]:
-        """Faces in the frame (or only in ``within``), best first, duplicates merged."""
+    def detect(self, pixels: RGBImage, window: Box) -> list[Detection]:
+        """Faces inside ``window`` (parts outside the frame read as black), in frame pixels."""
         if self._detector is None:
-            raise RuntimeError("face finder used after close()")
-        h, w = pixels.shape[:2]
-        x0, y0 = 0, 0
-        if within is not None:
-            x0, y0 = max(0, int(within.x)), max(0, int(within.y))
-            x1, y1 = min(w, int(within.x + within.w)), min(h, int(within.y + within.h))
-            pixels = pixels[y0:y1, x0:x1]
-            h, w = pixels.shape[:2]
-            if h < 8 or w < 8:
-                return []
+            raise RuntimeError("face detector used after close()")
+        crop = crop_padded(pixels, window)
+        image, scale = fit_within(crop, 2 * DETECTOR_INPUT)
+        height, width = image.shape[:2]
         found: list[Detection] = []
-        for tile in self._tiles(w, h):
-            image, scale = fit_within(crop_padded(pixels, tile), 2 * DETECTOR_INPUT)
-            for det in self._detector.detect(to_mp_image(image)).detections:
-                bb = det.bounding_box
-                box = Box(
-                    tile.x + bb.origin_x / scale,
-                    tile.y + bb.origin_y / scale,
-                    bb.width / scale,
-                    bb.height / scale,
+        for det in self._detector.detect(to_mp_image(image)).detections:
+            bb = det.bounding_box
+            box = Box(
+                window.x + bb.origin_x / scale,
+                window.y + bb.origin_y / scale,
+                bb.width / scale,
+                bb.height / scale,
+            )
+            points = None
+            if len(det.keypoints) >= 4:
+                points = points_from_keypoints(
+                    [
+                        (window.x + k.x * width / scale, window.y + k.y * height / scale)
+                        for k in det.keypoints
+                    ]
                 )
-                if touches_inner_edge(box, tile, w, h):
-                    continue
-                score = float(det.categories[0].score) if det.categories else 0.0
-                found.append(Detection(Box(box.x + x0, box.y + y0, box.w, box.h), score))
-        return suppress_overlaps(found)
-
-    def _tiles(self, width: int, height: int) -> list[Box]:
-        if self._grid is None or self._grid[0] != (width, height):
-            self._grid = ((width, height), tile_grid(width, height, self.min_face))
-        return self._grid[1]
+            score = float(det.categories[0].score) if det.categories else 0.0
+            found.append(Detection(box, score, points))
+        return found
 
     def close(self) -> None:
         """Free MediaPipe's graph. Safe to call twice."""
@@ -74,7 +67,7 @@ class TiledFaceFinder:
             self._detector.close()
             self._detector = None
 
-    def __enter__(self) -> TiledFaceFinder:
+    def __enter__(self) -> WindowFaceDetector:
         return self
 
     def __exit__(

@@ -8,21 +8,64 @@ import numpy as np
 from companion.model import Box, RGBImage
 
 
-def crop_padded(pixels: RGBImage, box: Box) -> RGBImage:
-    """The pixels inside ``box``; parts outside the frame are black.
+def crop_padded(pixels: RGBImage, box: Box, within: Box | None = None) -> RGBImage:
+    """The pixels inside ``box``; parts outside the frame (or outside ``within``) are black.
 
-    A view (no copy) when the box lies inside the frame.
+    ``within`` keeps a crop to one gallery tile, so a neighbour's face never shows in it.
+    A view (no copy) when the box lies inside both.
     """
     h, w = pixels.shape[:2]
     x0, y0 = round(box.x), round(box.y)
     x1, y1 = x0 + max(1, round(box.w)), y0 + max(1, round(box.h))
-    if x0 >= 0 and y0 >= 0 and x1 <= w and y1 <= h:
+    lx0, ly0, lx1, ly1 = 0, 0, w, h
+    if within is not None:
+        lx0, ly0 = max(0, round(within.x)), max(0, round(within.y))
+        lx1, ly1 = min(w, round(within.x + within.w)), min(h, round(within.y + within.h))
+    if x0 >= lx0 and y0 >= ly0 and x1 <= lx1 and y1 <= ly1:
         return pixels[y0:y1, x0:x1]
     out = np.zeros((y1 - y0, x1 - x0, 3), dtype=np.uint8)
-    sx0, sy0, sx1, sy1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    sx0, sy0, sx1, sy1 = max(lx0, x0), max(ly0, y0), min(lx1, x1), min(ly1, y1)
     if sx1 > sx0 and sy1 > sy0:
         out[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = pixels[sy0:sy1, sx0:sx1]
     return out
+
+
+def crop_fitted(
+    pixels: RGBImage, box: Box, max_side: int, within: Box | None = None
+) -> tuple[RGBImage, float]:
+    """`crop_padded` then `fit_within` in one step, scaling only the pixels that exist.
+
+    A large face's crop often reaches past its tile; padding it at full resolution first
+    would copy megabytes of black. Returns the image and the scale applied.
+    """
+    side = max(box.w, box.h)
+    if side <= max_side:
+        return np.ascontiguousarray(crop_padded(pixels, box, within)), 1.0
+    out_w = max(1, round(box.w * max_side / side))
+    out_h = max(1, round(box.h * max_side / side))
+    scale = out_w / box.w
+    h, w = pixels.shape[:2]
+    lx0, ly0, lx1, ly1 = 0.0, 0.0, float(w), float(h)
+    if within is not None:
+        lx0, ly0 = max(lx0, within.x), max(ly0, within.y)
+        lx1, ly1 = min(lx1, within.x + within.w), min(ly1, within.y + within.h)
+    x0, y0 = round(max(box.x, lx0)), round(max(box.y, ly0))
+    x1, y1 = round(min(box.x + box.w, lx1)), round(min(box.y + box.h, ly1))
+    out = np.zeros((out_h, out_w, 3), np.uint8)
+    dx0, dy0 = round((x0 - box.x) * scale), round((y0 - box.y) * scale)
+    dx1 = min(out_w, round((x1 - box.x) * scale))
+    dy1 = min(out_h, round((y1 - box.y) * scale))
+    if x1 > x0 and y1 > y0 and dx1 > dx0 and dy1 > dy0:
+        out[dy0:dy1, dx0:dx1] = _shrink(pixels[y0:y1, x0:x1], (dx1 - dx0, dy1 - dy0))
+    return out, scale
+
+
+def _shrink(image: RGBImage, size: tuple[int, int]) -> RGBImage:
+    """Scale down to ``size`` (width, height): pyramid halvings, then one bilinear step."""
+    out = image
+    while out.shape[1] >= 2 * size[0] and out.shape[0] >= 2 * size[1]:
+        out = np.asarray(cv2.pyrDown(out), dtype=np.uint8)
+    return np.asarray(cv2.resize(out, size, interpolation=cv2.INTER_LINEAR), dtype=np.uint8)
 
 
 def fit_within(image: RGBImage, max_side: int) -> tuple[RGBImage, float]:
@@ -41,3 +84,17 @@ def fit_within(image: RGBImage, max_side: int) -> tuple[RGBImage, float]:
     size = (max(1, round(image.shape[1] * target)), max(1, round(image.shape[0] * target)))
     out = np.asarray(cv2.resize(out, size, interpolation=cv2.INTER_LINEAR), dtype=np.uint8)
     return np.ascontiguousarray(out), size[0] / image.shape[1]
+
+
+def grey_patch(
+    pixels: RGBImage, box: Box, size: tuple[int, int], within: Box | None = None
+) -> RGBImage:
+    """A small grey thumbnail (``size`` = width, height) of ``box``, for cheap comparisons."""
+    patch = crop_padded(pixels, box, within)
+    # Keep every few pixels first (a large face would otherwise cost a big averaging resize);
+    # then average down to the thumbnail.
+    step = max(1, min(patch.shape[1] // (2 * size[0]), patch.shape[0] // (2 * size[1])))
+    if step > 1:
+        patch = np.ascontiguousarray(patch[::step, ::step])
+    small = cv2.resize(patch, size, interpolation=cv2.INTER_AREA)
+    return np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), dtype=np.uint8)

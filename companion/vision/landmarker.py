@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from types import TracebackType
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from mediapipe.tasks.python import vision as mp_vision
 
 from companion.model import BLENDSHAPE_NAMES, Box, Face, RGBImage
-from companion.vision.imaging import crop_padded, fit_within
+from companion.vision.imaging import crop_fitted
 from companion.vision.mp_runtime import MonotonicMillis, base_options, to_mp_image
 from companion.vision.pose import pose_from_matrix
 
 CROP_MAX_SIDE = 256
 """Crops are scaled down to this side before landmarking: the networks read 192 px or less."""
+
+
+@dataclass
+class ModelTimer:
+    """CPU seconds spent inside MediaPipe's own landmark calls, summed over landmarkers."""
+
+    clock: Callable[[], float]
+    seconds: float = 0.0
+    calls: int = 0
 
 
 class CropLandmarker:
@@ -24,7 +37,9 @@ class CropLandmarker:
     context manager): MediaPipe's own finaliser is unreliable at interpreter exit.
     """
 
-    def __init__(self, model: bytes, min_confidence: float = 0.5) -> None:
+    def __init__(
+        self, model: bytes, min_confidence: float = 0.5, timer: ModelTimer | None = None
+    ) -> None:
         options = mp_vision.FaceLandmarkerOptions(
             base_options=base_options(model),
             running_mode=mp_vision.RunningMode.VIDEO,
@@ -39,17 +54,27 @@ class CropLandmarker:
             mp_vision.FaceLandmarker.create_from_options(options)
         )
         self._millis = MonotonicMillis()
+        self._timer = timer
 
-    def landmark(self, pixels: RGBImage, crop: Box, t: float) -> Face | None:
+    def landmark(
+        self, pixels: RGBImage, crop: Box, t: float, within: Box | None = None
+    ) -> Face | None:
         """Landmark the face inside ``crop`` of ``pixels``; coordinates come back in frame pixels.
 
-        The crop may reach past the frame edges (the outside is black). Returns None when no
-        face is there.
+        The crop may reach past the frame edges, or past ``within`` (the participant's
+        gallery tile): the outside reads as black, so a neighbour's face never gets in.
+        Returns None when no face is there.
         """
         if self._landmarker is None:
             raise RuntimeError("landmarker used after close()")
-        image, scale = fit_within(crop_padded(pixels, crop), CROP_MAX_SIDE)
-        result = self._landmarker.detect_for_video(to_mp_image(image), self._millis(t))
+        image, scale = crop_fitted(pixels, crop, CROP_MAX_SIDE, within)
+        mp_image = to_mp_image(image)
+        timer = self._timer
+        started = timer.clock() if timer is not None else 0.0
+        result = self._landmarker.detect_for_video(mp_image, self._millis(t))
+        if timer is not None:
+            timer.seconds += timer.clock() - started
+            timer.calls += 1
         if not result.face_landmarks:
             return None
         points = np.array([(p.x, p.y, p.z) for p in result.face_landmarks[0]], dtype=np.float32)
@@ -57,8 +82,7 @@ class CropLandmarker:
         points[:, 1] *= np.float32(image.shape[0] / scale)
         points[:, 0] += np.float32(crop.x)
         points[:, 1] += np.float32(crop.y)
-        scores = {c.category_name: c.score for c in result.face_blendshapes[0]}
-        blendshapes = np.array([scores.get(n, 0.0) for n in BLENDSHAPE_NAMES], dtype=np.float32)
+        blendshapes = _blendshapes(result.face_blendshapes[0])
         pose = pose_from_matrix(result.facial_transformation_matrixes[0])
         return Face(landmarks=points, blendshapes=blendshapes, pose=pose, t=t)
 
@@ -78,3 +102,13 @@ class CropLandmarker:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _blendshapes(categories: list[Any]) -> npt.NDArray[np.float32]:
+    """The 52 scores in `BLENDSHAPE_NAMES` order (MediaPipe's own order, checked cheaply)."""
+    if len(categories) == len(BLENDSHAPE_NAMES) and all(
+        categories[i].category_name == BLENDSHAPE_NAMES[i] for i in (0, 1, 25, 51)
+    ):
+        return np.array([c.score for c in categories], dtype=np.float32)
+    scores = {c.category_name: c.score for c in categories}
+    return np.array([scores.get(n, 0.0) for n in BLENDSHAPE_NAMES], dtype=np.float32)

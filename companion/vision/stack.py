@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from companion.pipeline import Pipeline, PipelineConfig
-from companion.vision.detector import TiledFaceFinder
-from companion.vision.landmarker import CropLandmarker
+from companion.vision.detector import WindowFaceDetector
+from companion.vision.landmarker import CropLandmarker, ModelTimer
 from companion.vision.model_file import detector_bytes, read_model
 
 
-def open_pipeline(config: PipelineConfig | None = None) -> Pipeline:
-    """A pipeline on the verified bundled model. Close it when done."""
+def open_pipeline(
+    config: PipelineConfig | None = None, timer: ModelTimer | None = None
+) -> Pipeline:
+    """A pipeline on the verified bundled model. Close it when done.
+
+    The default config is for live use (one core); recorded videos use
+    `PipelineConfig.offline`, which landmarks everyone on every frame. ``timer`` sums the
+    CPU time of MediaPipe's own landmark calls (for `companion bench`).
+    """
     config = config or PipelineConfig()
     model = read_model()
-    finder = TiledFaceFinder(detector_bytes(model), min_face=config.min_face)
-    return Pipeline(finder, lambda: CropLandmarker(model), config)
+    detector = WindowFaceDetector(detector_bytes(model))
+    return Pipeline(detector, lambda: CropLandmarker(model, timer=timer), config)

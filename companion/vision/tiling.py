@@ -13,17 +13,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from companion.model import Box
+from companion.vision.facepoints import Points
 
 FACE_TO_TILE_MIN = 0.15
 """Smallest face, as a fraction of the tile side, the detector finds reliably."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Detection:
-    """A face found by the detector, in frame pixels, with its confidence."""
+    """A face found by the detector, in frame pixels, with its confidence.
+
+    ``points`` are its eyes, nose tip and mouth (see `facepoints`) when the detector gave them.
+    """
 
     box: Box
     score: float
+    points: Points | None = None
 
 
 def tile_grid(width: int, height: int, min_face: float, overlap: float = 1 / 3) -> list[Box]:
@@ -46,6 +51,18 @@ def tile_grid(width: int, height: int, min_face: float, overlap: float = 1 / 3) 
     return tiles
 
 
+def search_windows(area: Box, min_face: float) -> list[Box]:
+    """Detector windows over one layout tile (or a whole camera scene), in frame pixels.
+
+    A gallery tile is searched at its own scale: its short side first, then smaller
+    windows only as far as faces of ``min_face`` pixels need.
+    """
+    return [
+        Box(area.x + t.x, area.y + t.y, t.w, t.h)
+        for t in tile_grid(max(1, round(area.w)), max(1, round(area.h)), min_face)
+    ]
+
+
 def _level(width: int, height: int, side: float, overlap: float) -> list[Box]:
     step = side * (1 - overlap)
 
@@ -58,15 +75,20 @@ def _level(width: int, height: int, side: float, overlap: float) -> list[Box]:
     return [Box(x, y, side, side) for y in starts(height) for x in starts(width)]
 
 
-def touches_inner_edge(box: Box, tile: Box, width: int, height: int, margin: float = 2) -> bool:
-    """Whether ``box`` is cut by a tile edge that is not also the frame edge.
+def touches_inner_edge(
+    box: Box, tile: Box, width: float, height: float, margin: float = 2, origin: Box | None = None
+) -> bool:
+    """Whether ``box`` is cut by a tile edge that is not also the edge of the searched area.
 
-    Such a box is usually half a face; an overlapping tile holds the whole one.
+    The area is the frame (``width`` x ``height``) or ``origin`` when given. Such a box is
+    usually half a face; an overlapping tile holds the whole one.
     """
-    left = box.x <= tile.x + margin and tile.x > 0
-    top = box.y <= tile.y + margin and tile.y > 0
-    right = box.x + box.w >= tile.x + tile.w - margin and tile.x + tile.w < width
-    bottom = box.y + box.h >= tile.y + tile.h - margin and tile.y + tile.h < height
+    ax, ay = (origin.x, origin.y) if origin is not None else (0.0, 0.0)
+    ax1, ay1 = (origin.x + origin.w, origin.y + origin.h) if origin is not None else (width, height)
+    left = box.x <= tile.x + margin and tile.x > ax + margin
+    top = box.y <= tile.y + margin and tile.y > ay + margin
+    right = box.x + box.w >= tile.x + tile.w - margin and tile.x + tile.w < ax1 - margin
+    bottom = box.y + box.h >= tile.y + tile.h - margin and tile.y + tile.h < ay1 - margin
     return left or top or right or bottom
 
 

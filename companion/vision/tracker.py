@@ -1,13 +1,30 @@
 """Follow each person across frames under a stable id (pure numpy and scipy).
 
 Detections arrive now and then; landmarks of known participants arrive most frames. A
-detection that matches no one starts a tentative track, which becomes a participant (and
-gets the next id, ``p1``, ``p2``, ...) once landmarks confirm a face there. Tracks survive
-short misses and are dropped after ``max_missing_s`` without a sighting.
+detection that matches no one starts a tentative track, which becomes a participant once
+landmarks confirm a face there. Matching is an optimal one-to-one assignment over box
+overlap, centre shift, the distance between anchor points (eyes, nose, mouth) and, when
+known, appearance.
+
+Ids follow people, not places. Tracks survive short misses, back off when landmarking
+keeps failing, and are dropped after ``max_missing_s``; a dropped participant is
+remembered for ``reid_memory_s``. When a gallery reshuffles (someone joins or leaves),
+the face in a tile can change under a track: `verify` (run periodically, and on every
+detection in a track's place) notices that the face there looks unlike the track's person,
+or clearly more like someone else known, and after two such checks frees the id. A newly
+confirmed face first looks among the departed, and while the layout is unsettled among
+the missing and doubted, for someone who looks the same, and takes their id back; while
+unsettled, a face that matches nobody waits briefly before getting a new id, so people
+freed a moment later can still be matched.
+
+Appearance is a colour-histogram signature (see `appearance`): reliable between people
+in different rooms, weak between similar-looking people in front of one backdrop. Then
+ids fall back to following places.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -15,9 +32,23 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from companion.model import Box, Participant
+from companion.vision.appearance import Signature, blend, distance
+from companion.vision.facepoints import Points, eye_distance, shifted
 
 _NO_MATCH = 1e6
+_CONFLICT = 1e3
+"""Added to the cost of a match in place whose appearance says another person."""
 MAX_SIZE_RATIO = 2.0
+
+
+@dataclass(frozen=True, eq=False)
+class Sighting:
+    """A face seen by the detector: where, its anchor points, how it looks, which tile."""
+
+    box: Box
+    points: Points | None = None
+    signature: Signature | None = None
+    area: Box | None = None
 
 
 @dataclass
@@ -33,6 +64,15 @@ class Track:
     crop: Box | None = field(default=None)
     from_landmarks: bool = False
     """Whether ``box`` comes from landmarks (tight, whole face) or from the detector."""
+    area: Box | None = None
+    """The gallery tile the face is in; crops never reach past it."""
+    points: Points | None = None
+    signature: Signature | None = None
+    """How this person looks (a slowly updated reference)."""
+    retry_at: float = -math.inf
+    """Earliest time to try landmarking again after failures (back-off)."""
+    suspect: int = 0
+    """Consecutive appearance checks that did not look like this person."""
 
     @property
     def confirmed(self) -> bool:
@@ -46,9 +86,20 @@ class Track:
         return Participant(self.id, self.box, self.first_seen, self.last_seen)
 
 
+@dataclass(frozen=True, eq=False)
+class Departed:
+    """A participant no longer followed, remembered so they can be recognised on return."""
+
+    id: str
+    first_seen: float
+    last_seen: float
+    box: Box
+    signature: Signature | None
+
+
 @dataclass
 class TrackerConfig:
-    """Matching and lifetime settings, in seconds and box fractions."""
+    """Matching, lifetime and identity settings, in seconds and box fractions."""
 
     max_missing_s: float = 2.0
     """A confirmed participant unseen this long is dropped."""
@@ -57,79 +108,175 @@ class TrackerConfig:
     min_iou: float = 0.05
     max_center_shift: float = 0.6
     """A match may move its centre at most this many box sizes."""
+    max_point_shift: float = 1.2
+    """A match may move its eyes, nose and mouth at most this many eye distances on average."""
+    point_weight: float = 0.5
+    backoff_s: float = 0.1
+    """Wait after the first failed landmarking; doubles with each further failure."""
+    max_backoff_s: float = 0.4
+    same_person: float = 0.25
+    """Appearance distance under which a newly confirmed face takes back a missing id."""
+    reid_margin: float = 0.05
+    """The best re-identification must beat the runner-up by this much."""
+    other_person: float = 0.4
+    """Appearance distance over which a face cannot be the same person."""
+    suspect_checks: int = 2
+    """This many appearance mismatches in a row free a track's id."""
+    reid_memory_s: float = 120.0
+    """How long a departed participant is remembered."""
+    signature_rate: float = 0.05
+    """How far each consistent check moves a track's reference appearance."""
+    unrest_s: float = 1.5
+    """After an appearance mismatch anywhere, a newly confirmed face that looks like nobody
+    missing waits this long for someone to be freed before it gets a new id."""
 
 
 class ParticipantTracker:
-    """Assigns detections to tracks with an optimal one-to-one matching."""
+    """Assigns sightings to tracks with an optimal one-to-one matching."""
 
     def __init__(self, config: TrackerConfig | None = None) -> None:
         self.config = config or TrackerConfig()
         self._tracks: dict[int, Track] = {}
+        self._departed: dict[str, Departed] = {}
         self._next_key = 0
         self._next_id = 1
+        self._unrest_until = -math.inf
 
     @property
     def tracks(self) -> list[Track]:
         """All live tracks, tentative ones included, oldest first."""
         return list(self._tracks.values())
 
+    def get(self, key: int) -> Track | None:
+        """The live track with this key, if any."""
+        return self._tracks.get(key)
+
     def participants(self) -> list[Participant]:
         """Confirmed participants, oldest first."""
         return [t.as_participant() for t in self._tracks.values() if t.confirmed]
 
-    def update(self, boxes: Sequence[Box], t: float) -> list[Track]:
-        """Match detected boxes to tracks; unmatched boxes start tentative tracks.
+    @property
+    def departed(self) -> list[Departed]:
+        """Participants dropped recently, remembered for re-identification."""
+        return list(self._departed.values())
+
+    def update(self, sightings: Sequence[Sighting | Box], t: float) -> list[Track]:
+        """Match sightings to tracks; unmatched sightings start tentative tracks.
 
         Returns the tracks created. Expired tracks are dropped first.
         """
         self.expire(t)
+        seen = [s if isinstance(s, Sighting) else Sighting(s) for s in sightings]
         tracks = list(self._tracks.values())
-        matched_boxes: set[int] = set()
-        if tracks and boxes:
-            cost = np.array([[_match_cost(tr.box, b, self.config) for b in boxes] for tr in tracks])
+        matched: set[int] = set()
+        if tracks and seen:
+            cost = np.array([[self._match_cost(tr, s) for s in seen] for tr in tracks])
             rows, cols = linear_sum_assignment(cost)
             for r, c in zip(rows, cols, strict=True):
                 if cost[r, c] >= _NO_MATCH:
                     continue
-                matched_boxes.add(int(c))
-                track = tracks[r]
-                if not track.confirmed or track.failures:
-                    # The landmarker lost it (or never had it): look where the detector sees it.
-                    track.box = boxes[c]
-                    track.from_landmarks = False
-                    track.crop = None
-        created = []
-        for i, box in enumerate(boxes):
-            if i not in matched_boxes:
-                created.append(self._start(box, t))
-        return created
+                matched.add(int(c))
+                track, sighting = tracks[r], seen[c]
+                if cost[r, c] >= _CONFLICT and sighting.signature is not None:
+                    # In the track's place, but looking like someone else: an identity check.
+                    self.verify(track.key, sighting.signature, t)
+                self._refresh(track, sighting, t)
+        return [self._start(s, t) for i, s in enumerate(seen) if i not in matched]
 
-    def observe(self, key: int, box: Box, t: float) -> Track:
-        """Record that landmarks found the face of track ``key`` at ``box``; confirms it."""
+    def observe(
+        self,
+        key: int,
+        box: Box,
+        t: float,
+        points: Points | None = None,
+        look: Signature | None = None,
+    ) -> Track:
+        """Record that landmarks found the face of track ``key``; confirms a tentative track.
+
+        A track confirmed here first tries to take back the id of a missing or departed
+        participant who looks the same (``look``).
+        """
         track = self._tracks[key]
         track.box = box
         track.from_landmarks = True
         track.last_seen = t
         track.failures = 0
-        if track.id is None:
+        track.retry_at = -math.inf
+        if points is not None:
+            track.points = points
+        if look is not None and track.signature is None:
+            track.signature = look
+        if track.id is None and not self._reidentify(track, look, t) and t >= self._unrest_until:
             track.id = f"p{self._next_id}"
             self._next_id += 1
             track.first_seen = t
         return track
 
-    def miss(self, key: int) -> None:
-        """Record that the track's crop held no face this time."""
+    def miss(self, key: int, t: float) -> None:
+        """Record that the track's crop held no face at ``t``; backs off further attempts."""
         track = self._tracks[key]
         track.failures += 1
+        wait = min(self.config.max_backoff_s, self.config.backoff_s * 2 ** (track.failures - 1))
+        track.retry_at = t + wait
         if not track.confirmed and track.failures >= self.config.tentative_failures:
             del self._tracks[key]
+
+    def verify(self, key: int, look: Signature, t: float) -> bool:
+        """Compare how the face at a track's place looks now with how its person looked.
+
+        It is someone else when it looks unlike the track's person (over
+        ``other_person``), or clearly more like another participant, present or departed,
+        than like them. After `suspect_checks` such checks in a row the id is freed and
+        False returned; the track stays, tentative, on the face now there, and its next
+        confirmation re-identifies that person.
+        """
+        track = self._tracks[key]
+        if track.signature is None or not track.confirmed:
+            track.signature = look if track.signature is None else track.signature
+            return True
+        if not self._looks_like_someone_else(track, look):
+            track.suspect = 0
+            track.signature = blend(track.signature, look, self.config.signature_rate)
+            return True
+        track.suspect += 1
+        self._unrest_until = t + self.config.unrest_s
+        if track.suspect < self.config.suspect_checks:
+            return True
+        self._depart(track)
+        track.id = None
+        track.signature = look
+        track.suspect = 0
+        track.failures = 0
+        return False
+
+    def _looks_like_someone_else(self, track: Track, look: Signature) -> bool:
+        config = self.config
+        if track.signature is None:
+            return False
+        own = distance(track.signature, look)
+        if own > config.other_person:
+            return True
+        if own <= config.same_person:
+            return False
+        others = [
+            o.signature
+            for o in self._tracks.values()
+            if o is not track and o.confirmed and o.signature is not None
+        ]
+        others += [d.signature for d in self._departed.values() if d.signature is not None]
+        closest = min((distance(s, look) for s in others), default=math.inf)
+        return closest + config.reid_margin < own
+
+    def unsettle(self, t: float) -> None:
+        """The layout changed at ``t`` (tiles moved): people may turn up in other places."""
+        self._unrest_until = t + self.config.unrest_s
 
     def remove(self, key: int) -> None:
         """Forget a track (for example a duplicate of another)."""
         self._tracks.pop(key, None)
 
     def expire(self, t: float) -> list[Track]:
-        """Drop confirmed tracks unseen for too long; returns them."""
+        """Drop confirmed tracks unseen for too long; returns them. Forgets old departures."""
         gone = [
             tr
             for tr in self._tracks.values()
@@ -137,29 +284,125 @@ class ParticipantTracker:
         ]
         for tr in gone:
             del self._tracks[tr.key]
+            self._depart(tr)
+        memory = self.config.reid_memory_s
+        for pid in [p for p, d in self._departed.items() if t - d.last_seen > memory]:
+            del self._departed[pid]
         return gone
 
-    def _start(self, box: Box, t: float) -> Track:
-        track = Track(key=self._next_key, box=box, first_seen=t, last_seen=t)
+    def _depart(self, track: Track) -> None:
+        if track.id is not None:
+            self._departed[track.id] = Departed(
+                track.id, track.first_seen, track.last_seen, track.box, track.signature
+            )
+
+    def _reidentify(self, track: Track, look: Signature | None, t: float) -> bool:
+        """Give ``track`` the id of the missing or departed person it looks like, if clear.
+
+        Departed participants are always candidates. Participants still followed but
+        missing, or doubted by an appearance check, are candidates only while the layout is
+        unsettled (people do not jump across a camera scene). Everyone else known counts
+        as competition: the best match must beat all of them by ``reid_margin``.
+        """
+        if look is None:
+            return False
+        candidates: list[tuple[float, str, Track | None, Departed | None]] = []
+        competition = [math.inf]
+        unsettled = t < self._unrest_until
+        for other in self._tracks.values():
+            if other is track or not other.confirmed or other.signature is None:
+                continue
+            apart = distance(other.signature, look)
+            if unsettled and (other.failures > 0 or other.suspect > 0):
+                candidates.append((apart, other.id or "", other, None))
+            else:
+                competition.append(apart)
+        for gone in self._departed.values():
+            if gone.signature is not None:
+                candidates.append((distance(gone.signature, look), gone.id, None, gone))
+        if not candidates:
+            return False
+        candidates.sort(key=lambda c: c[0])
+        best = candidates[0]
+        runner_up = min(candidates[1][0] if len(candidates) > 1 else math.inf, min(competition))
+        if best[0] > self.config.same_person or runner_up - best[0] < self.config.reid_margin:
+            return False
+        _, pid, lost, left = best
+        if lost is not None:
+            track.first_seen = lost.first_seen
+            if lost.failures:
+                del self._tracks[lost.key]
+            else:
+                # Their old place shows someone else now: that track starts over, unnamed.
+                lost.id = None
+                lost.signature = None
+                lost.suspect = 0
+        elif left is not None:
+            track.first_seen = left.first_seen
+            del self._departed[left.id]
+        track.id = pid
+        return True
+
+    def _refresh(self, track: Track, seen: Sighting, t: float) -> None:
+        if seen.area is not None:
+            track.area = seen.area
+        if track.confirmed and not track.failures:
+            return
+        # The landmarker lost it (or never had it): look where the detector sees it.
+        if seen.points is not None:
+            track.points = seen.points
+        elif track.points is not None:
+            track.points = shifted(track.points, track.box, seen.box)
+        track.box = seen.box
+        track.from_landmarks = False
+        track.crop = None
+        track.retry_at = min(track.retry_at, t)
+        if track.signature is None and seen.signature is not None:
+            track.signature = seen.signature
+
+    def _start(self, seen: Sighting, t: float) -> Track:
+        track = Track(
+            key=self._next_key,
+            box=seen.box,
+            first_seen=t,
+            last_seen=t,
+            area=seen.area,
+            points=seen.points,
+            signature=seen.signature,
+        )
         self._tracks[track.key] = track
         self._next_key += 1
         return track
 
+    def _match_cost(self, track: Track, seen: Sighting) -> float:
+        """Box overlap, centre shift, anchor-point distance; `_NO_MATCH` when impossible.
 
-def _match_cost(track_box: Box, box: Box, config: TrackerConfig) -> float:
-    """1 - IoU plus a centre-shift term; `_NO_MATCH` when the two cannot be one face.
-
-    Detector boxes span eyes to mouth and landmark boxes the whole face, so sizes may
-    differ by up to `MAX_SIZE_RATIO` for one face; more than that is another face.
-    """
-    track_size = max(1.0, float(np.sqrt(track_box.area)))
-    ratio = max(1.0, float(np.sqrt(box.area))) / track_size
-    if not 1 / MAX_SIZE_RATIO < ratio < MAX_SIZE_RATIO:
-        return _NO_MATCH
-    shift = float(np.hypot(track_box.cx - box.cx, track_box.cy - box.cy)) / track_size
-    iou = track_box.iou(box)
-    if iou < config.min_iou and shift > config.max_center_shift:
-        return _NO_MATCH
-    if shift > 2 * config.max_center_shift:
-        return _NO_MATCH
-    return (1.0 - iou) + shift
+        Detector boxes span eyes to mouth and landmark boxes the whole face, so sizes may
+        differ by up to `MAX_SIZE_RATIO` for one face; more than that is another face. A
+        clearly different appearance is another person, wherever they sit.
+        """
+        config = self.config
+        tb, box = track.box, seen.box
+        track_size = max(1.0, math.sqrt(tb.area))
+        ratio = max(1.0, math.sqrt(box.area)) / track_size
+        if not 1 / MAX_SIZE_RATIO < ratio < MAX_SIZE_RATIO:
+            return _NO_MATCH
+        shift = math.hypot(tb.cx - box.cx, tb.cy - box.cy) / track_size
+        iou = tb.iou(box)
+        if iou < config.min_iou and shift > config.max_center_shift:
+            return _NO_MATCH
+        if shift > 2 * config.max_center_shift:
+            return _NO_MATCH
+        cost = (1.0 - iou) + shift
+        if track.points is not None and seen.points is not None:
+            moved = float(np.mean(np.hypot(*(track.points - seen.points).T)))
+            spread = moved / eye_distance(track.points)
+            if spread > config.max_point_shift:
+                return _NO_MATCH
+            cost += config.point_weight * spread
+        if track.signature is not None and seen.signature is not None:
+            apart = distance(track.signature, seen.signature)
+            cost += apart
+            if track.confirmed and self._looks_like_someone_else(track, seen.signature):
+                cost += _CONFLICT
+        return cost

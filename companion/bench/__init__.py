@@ -1,0 +1,1 @@
+"""`companion bench`: galleries built from real clips; the pipeline against a naive run."""

@@ -1,0 +1,204 @@
+"""Find the tiles of a video-call gallery: content rectangles separated by dark gaps.
+
+Zoom and Meet draw each participant's video in a tile on a dark background, with dark
+gaps between tiles and dark bars where a video's aspect differs from its tile. Cutting the
+frame recursively along rows and columns that are (nearly) all dark (an XY-cut) yields one
+rectangle per video, for regular grids, centred partial rows and speaker view alike.
+
+A downscaled screenshot blurs one-pixel gaps, so some rectangles come out as two or three
+tiles merged. Galleries are regular: a rectangle that is a whole multiple of the most
+common tile size is split into that many tiles, along the darkest lines near the expected
+places. A camera scene has no gaps and comes back as one rectangle (its content without
+dark borders). Pure numpy and OpenCV, a few milliseconds on a 1080p frame.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from companion.model import Box, RGBImage
+
+Rect = tuple[int, int, int, int]
+"""x0, y0, x1, y1 in pixels, end exclusive."""
+
+
+@dataclass(frozen=True)
+class LayoutConfig:
+    """Thresholds for telling gaps from content."""
+
+    dark_level: int = 40
+    """A pixel whose grey value is below this counts as dark (gap, bar or background)."""
+    gap_fraction: float = 0.97
+    """A row or column at least this dark across its region is a gap."""
+    min_tile: int = 24
+    """Rectangles smaller than this on either side are slivers, not videos."""
+    multiple_tolerance: float = 0.08
+    """How close (relative) a rectangle must be to k tiles plus k-1 gaps to be split."""
+
+
+def find_tiles(pixels: RGBImage, config: LayoutConfig | None = None) -> list[Box]:
+    """The content rectangles of the frame, top to bottom then left to right.
+
+    A frame without gaps gives one rectangle; a frame that is all dark gives none.
+    """
+    config = config or LayoutConfig()
+    # Large captures have gaps of several pixels: every other pixel sees them, at a quarter
+    # of the cost. Small (downscaled) ones may have one-pixel gaps and are read whole.
+    step = 2 if pixels.shape[1] >= 1280 else 1
+    small = np.ascontiguousarray(pixels)
+    if step > 1:
+        size = (pixels.shape[1] // step, pixels.shape[0] // step)
+        small = np.asarray(cv2.resize(small, size, interpolation=cv2.INTER_NEAREST), np.uint8)
+    grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    _, dark = cv2.threshold(grey, config.dark_level - 1, 1, cv2.THRESH_BINARY_INV)
+    profiles = _Profiles(np.asarray(dark, np.uint8))
+    scaled = LayoutConfig(
+        config.dark_level, config.gap_fraction, config.min_tile // step, config.multiple_tolerance
+    )
+    leaves: list[Rect] = []
+    _cut(profiles, (0, 0, grey.shape[1], grey.shape[0]), scaled, leaves, depth=0)
+    rects = _split_multiples(profiles, leaves, scaled)
+    height, width = pixels.shape[:2]
+    boxes = []
+    for x0, y0, x1, y1 in rects:
+        x0, y0 = x0 * step, y0 * step
+        x1, y1 = min(width, x1 * step), min(height, y1 * step)
+        boxes.append(Box(float(x0), float(y0), float(x1 - x0), float(y1 - y0)))
+    return sorted(boxes, key=lambda b: (round(b.cy / 16), b.x))
+
+
+def is_gallery(tiles: list[Box]) -> bool:
+    """Whether the layout shows several videos (rather than one scene)."""
+    return len(tiles) >= 2
+
+
+class _Profiles:
+    """Dark fractions of any row or column span of any rectangle, from integral images."""
+
+    def __init__(self, dark: npt.NDArray[np.uint8]) -> None:
+        self.integral = np.asarray(cv2.integral(dark), dtype=np.int32)
+
+    def rows(self, r: Rect) -> npt.NDArray[np.float64]:
+        """Fraction of dark pixels in each row of ``r``."""
+        x0, y0, x1, y1 = r
+        ii = self.integral
+        line = ii[y0 : y1 + 1, x1] - ii[y0 : y1 + 1, x0]
+        return np.diff(line) / max(1, x1 - x0)
+
+    def cols(self, r: Rect) -> npt.NDArray[np.float64]:
+        """Fraction of dark pixels in each column of ``r``."""
+        x0, y0, x1, y1 = r
+        ii = self.integral
+        line = ii[y1, x0 : x1 + 1] - ii[y0, x0 : x1 + 1]
+        return np.diff(line) / max(1, y1 - y0)
+
+
+def _cut(
+    profiles: _Profiles, region: Rect, config: LayoutConfig, out: list[Rect], depth: int
+) -> None:
+    trimmed = _trim(profiles, region, config)
+    if trimmed is None or not _big_enough(trimmed, config):
+        return
+    x0, y0, x1, y1 = trimmed
+    if depth < 16:
+        for axis in (0, 1):
+            profile = profiles.rows(trimmed) if axis == 0 else profiles.cols(trimmed)
+            spans = _content_spans(profile >= config.gap_fraction, config.min_tile)
+            if len(spans) >= 2:
+                for a, b in spans:
+                    child = (x0, y0 + a, x1, y0 + b) if axis == 0 else (x0 + a, y0, x0 + b, y1)
+                    _cut(profiles, child, config, out, depth + 1)
+                return
+    out.append(trimmed)
+
+
+def _trim(profiles: _Profiles, region: Rect, config: LayoutConfig) -> Rect | None:
+    """Shrink a region to its content (drop dark borders); None when it is all dark."""
+    x0, y0, x1, y1 = region
+    if x1 <= x0 or y1 <= y0:
+        return None
+    rows = np.flatnonzero(profiles.rows(region) < config.gap_fraction)
+    cols = np.flatnonzero(profiles.cols(region) < config.gap_fraction)
+    if rows.size == 0 or cols.size == 0:
+        return None
+    return x0 + int(cols[0]), y0 + int(rows[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[-1]) + 1
+
+
+def _big_enough(r: Rect, config: LayoutConfig) -> bool:
+    return r[2] - r[0] >= config.min_tile and r[3] - r[1] >= config.min_tile
+
+
+def _content_spans(gap: npt.NDArray[np.bool_], min_len: int) -> list[tuple[int, int]]:
+    """Runs of non-gap positions at least ``min_len`` long, as [start, end)."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[1], gap.astype(np.int8), [1]])))
+    starts, ends = edges[0::2], edges[1::2]
+    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True) if b - a >= min_len]
+
+
+def _split_multiples(profiles: _Profiles, rects: list[Rect], config: LayoutConfig) -> list[Rect]:
+    """Split rectangles that are whole multiples of the most common tile size."""
+    if len(rects) < 3:
+        return rects
+    unit_w = _common([r[2] - r[0] for r in rects])
+    unit_h = _common([r[3] - r[1] for r in rects])
+    if unit_w is None or unit_h is None:
+        return rects
+    out: list[Rect] = []
+    for r in rects:
+        cols = _multiple(r[2] - r[0], unit_w, config)
+        rows = _multiple(r[3] - r[1], unit_h, config)
+        if cols is None or rows is None or cols * rows == 1:
+            out.append(r)  # one tile, or not made of whole tiles (a speaker's large tile)
+            continue
+        xs = _lines(profiles.cols(r), cols, r[0])
+        ys = _lines(profiles.rows(r), rows, r[1])
+        for ya, yb in itertools.pairwise(ys):
+            for xa, xb in itertools.pairwise(xs):
+                cell = _trim(profiles, (xa, ya, xb, yb), config)
+                if cell is not None and _big_enough(cell, config):
+                    out.append(cell)
+    return out
+
+
+def _common(sizes: list[int]) -> int | None:
+    """The most common size (within 3 px), if at least three rectangles share it."""
+    counts = Counter(round(s / 3) for s in sizes)
+    bucket, count = counts.most_common(1)[0]
+    if count < 3:
+        return None
+    near = [s for s in sizes if abs(round(s / 3) - bucket) <= 1]
+    return int(np.median(near))
+
+
+def _multiple(size: int, unit: int, config: LayoutConfig) -> int | None:
+    """How many tiles of ``unit`` (with gaps up to a tenth of a tile) ``size`` spans.
+
+    None when ``size`` is not close to a whole number of tiles.
+    """
+    k = max(1, round(size / unit))
+    for gap in range(0, max(2, unit // 10)):
+        if abs(size - (k * unit + (k - 1) * gap)) <= config.multiple_tolerance * unit:
+            return k
+    return None
+
+
+def _lines(profile: npt.NDArray[np.float64], parts: int, origin: int) -> list[int]:
+    """Boundaries splitting a span into ``parts``, each moved to the darkest line nearby."""
+    length = len(profile)
+    bounds = [origin]
+    for k in range(1, parts):
+        at = round(k * length / parts)
+        reach = max(1, round(length / parts * 0.06))
+        lo, hi = max(0, at - reach), min(length, at + reach + 1)
+        window = profile[lo:hi]
+        darkest = int(np.argmax(window))
+        # No dark line there at all (blurred away): trust the grid's regular spacing.
+        bounds.append(origin + (lo + darkest if window[darkest] >= 0.3 else at))
+    bounds.append(origin + length)
+    return bounds

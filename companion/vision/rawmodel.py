@@ -1,0 +1,99 @@
+"""MediaPipe's Face Landmarker used directly, for `companion bench`.
+
+Two measurements the pipeline is judged against: the raw cost of one landmark call on a
+prepared face crop (no cropping, scaling or conversion of ours), and the naive approach of
+running the landmarker on the whole frame with ``num_faces`` set to the number of tiles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import TracebackType
+
+import numpy as np
+from mediapipe.tasks.python import vision as mp_vision
+
+from companion.model import Box, RGBImage
+from companion.vision.mp_runtime import MonotonicMillis, base_options, to_mp_image
+
+
+def _video_landmarker(model: bytes, num_faces: int) -> mp_vision.FaceLandmarker:
+    options = mp_vision.FaceLandmarkerOptions(
+        base_options=base_options(model),
+        running_mode=mp_vision.RunningMode.VIDEO,
+        num_faces=num_faces,
+        min_face_detection_confidence=0.5,
+        min_face_presence_confidence=0.5,
+        min_tracking_confidence=0.5,
+        output_face_blendshapes=True,
+        output_facial_transformation_matrixes=True,
+    )
+    return mp_vision.FaceLandmarker.create_from_options(options)
+
+
+def raw_seconds_per_face(
+    model: bytes,
+    sequences: Sequence[Sequence[RGBImage]],
+    clock: Callable[[], float],
+    fps: float = 30.0,
+    warmup: int = 3,
+) -> tuple[float, int]:
+    """CPU seconds per landmark call, timing only MediaPipe's own call.
+
+    Each sequence is one face's crops on consecutive frames (as the pipeline feeds them);
+    a fresh landmarker in VIDEO mode runs over it, so tracking from the previous frame
+    works as in the pipeline. Returns (seconds per call, calls timed).
+    """
+    total = 0.0
+    calls = 0
+    for crops in sequences:
+        images = [to_mp_image(np.ascontiguousarray(c)) for c in crops]
+        landmarker = _video_landmarker(model, 1)
+        try:
+            for i, image in enumerate(images):
+                started = clock()
+                landmarker.detect_for_video(image, round(i * 1000 / fps))
+                if i >= warmup:
+                    total += clock() - started
+                    calls += 1
+        finally:
+            landmarker.close()
+    return (total / calls if calls else float("nan")), calls
+
+
+class NaiveLandmarker:
+    """The whole frame into one Face Landmarker asking for ``num_faces`` faces."""
+
+    def __init__(self, model: bytes, num_faces: int) -> None:
+        self._landmarker: mp_vision.FaceLandmarker | None = _video_landmarker(model, num_faces)
+        self._millis = MonotonicMillis()
+
+    def faces(self, pixels: RGBImage, t: float) -> list[Box]:
+        """Boxes (frame pixels) of the faces the landmarker returns for this frame."""
+        if self._landmarker is None:
+            raise RuntimeError("landmarker used after close()")
+        height, width = pixels.shape[:2]
+        result = self._landmarker.detect_for_video(to_mp_image(pixels), self._millis(t))
+        boxes = []
+        for face in result.face_landmarks:
+            xs = [p.x * width for p in face]
+            ys = [p.y * height for p in face]
+            boxes.append(Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)))
+        return boxes
+
+    def close(self) -> None:
+        """Free MediaPipe's graph. Safe to call twice."""
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
+
+    def __enter__(self) -> NaiveLandmarker:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,161 @@
+"""Galleries built from real clips, run through the real pipeline and model.
+
+Each test builds its gallery in memory from the shared clips (letterboxed tiles on a
+dark background), steps the pipeline on frames stamped at 30 fps, and checks who was
+found where. No timing is asserted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from companion.bench.gallery import Gallery, GalleryLayout
+from companion.bench.runner import DEFAULT_CLIPS
+from companion.bench.stills import faces_in_still
+from companion.cli import main
+from companion.model import Box, Frame
+from companion.pipeline import PipelineConfig, StepResult
+from companion.vision.stack import open_pipeline
+
+ClipFinder = Callable[[str], Path]
+FPS = 30.0
+
+
+def _gallery(clip: ClipFinder, n: int, names: Iterable[str | None] | None = None) -> Gallery:
+    chosen = list(names) if names is not None else list(DEFAULT_CLIPS[: n * n])
+    paths = [clip(name) if name is not None else None for name in chosen]
+    return Gallery(paths, GalleryLayout.grid(n, 1920, 1080), max_loop_s=2.0)
+
+
+def _run(frames: Iterable[Frame], config: PipelineConfig | None = None) -> list[StepResult]:
+    pipeline = open_pipeline(config)
+    try:
+        return [pipeline.step(frame) for frame in frames]
+    finally:
+        pipeline.close()
+
+
+def _frames(gallery: Gallery, seconds: float, start: float = 0.0) -> Iterable[Frame]:
+    for i in range(round(seconds * FPS)):
+        yield gallery.frame(start + i / FPS, i)
+
+
+def _tile_of(tiles: tuple[Box, ...], box: Box) -> int | None:
+    return next((i for i, t in enumerate(tiles) if t.contains_point(box.cx, box.cy)), None)
+
+
+def _tile_index(tiles: tuple[Box, ...], box: Box) -> int:
+    found = _tile_of(tiles, box)
+    return -1 if found is None else found
+
+
+def _ids_per_tile(results: list[StepResult], tiles: tuple[Box, ...]) -> dict[int | None, set[str]]:
+    seen: dict[int | None, set[str]] = defaultdict(set)
+    for result in results:
+        for p in result.participants:
+            seen[_tile_of(tiles, p.box)].add(p.id)
+    return seen
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_every_tile_is_one_participant_with_one_id_throughout(clip: ClipFinder, n: int) -> None:
+    gallery = _gallery(clip, n)
+    tiles = gallery.layout.tiles
+    results = _run(_frames(gallery, 3.0))  # live settings: one core, stamped at 30 fps
+    settled = [r for r in results if r.t >= 2.0]
+    for result in settled:
+        per_tile = [_tile_of(tiles, p.box) for p in result.participants]
+        assert sorted(t for t in per_tile if t is not None) == list(range(n * n)), result.t
+        assert None not in per_tile
+    ids = _ids_per_tile(results, tiles)
+    assert set(ids) == set(range(n * n))
+    assert all(len(found) == 1 for found in ids.values()), ids  # ids never changed
+    sampled = {pid for r in settled for pid in r.faces}
+    assert len(sampled) == n * n  # everyone landmarked, nobody starved
+
+
+def test_a_five_by_five_gallery_gives_twenty_five_participants(clip: ClipFinder) -> None:
+    gallery = _gallery(clip, 5)
+    tiles = gallery.layout.tiles
+    results = _run(_frames(gallery, 0.2), PipelineConfig.offline())
+    for result in results[1:]:
+        per_tile = sorted(_tile_index(tiles, p.box) for p in result.participants)
+        assert per_tile == list(range(25))
+    ids = _ids_per_tile(results[1:], tiles)
+    assert all(len(found) == 1 for found in ids.values())
+
+
+def test_an_excluded_tile_gets_no_participant(clip: ClipFinder) -> None:
+    gallery = _gallery(clip, 3)
+    tiles = gallery.layout.tiles
+    config = PipelineConfig.offline()
+    config.exclude = (tiles[4],)  # the user's own self-view
+    results = _run(_frames(gallery, 0.3), config)
+    for result in results[1:]:
+        found = sorted(_tile_index(tiles, p.box) for p in result.participants)
+        assert found == [0, 1, 2, 3, 5, 6, 7, 8]
+        assert all(_tile_of(tiles, f.box) != 4 for f in result.faces.values())
+
+
+def test_ids_follow_people_when_someone_leaves_and_the_tiles_shift(clip: ClipFinder) -> None:
+    names = list(DEFAULT_CLIPS[:9])
+    before = _gallery(clip, 3, names)
+    # The person in tile 4 leaves; everyone after moves up a tile, the last one is empty.
+    after = _gallery(clip, 3, [*names[:4], *names[5:], None])
+    tiles = before.layout.tiles
+    frames = [*_frames(before, 2.0), *_frames(after, 2.5, start=2.0)]
+    results = _run(frames)
+    ids_before = {_tile_of(tiles, p.box): p.id for p in results[59].participants}
+    ids_after = {_tile_of(tiles, p.box): p.id for p in results[-1].participants}
+    assert sorted(ids_before) == list(range(9))
+    assert sorted(ids_after) == list(range(8))
+    person_before = {names[i]: ids_before[i] for i in range(9)}
+    person_after = {[*names[:4], *names[5:]][i]: ids_after[i] for i in range(8)}
+    assert person_after == {n: person_before[n] for n in person_after}
+
+
+def test_speaker_view_gives_the_speaker_and_everyone_in_the_strip(clip: ClipFinder) -> None:
+    names = list(DEFAULT_CLIPS[:5])
+    layout = GalleryLayout.speaker(4, 1920, 1080)
+    gallery = Gallery([clip(n) for n in names], layout, max_loop_s=1.0)
+    results = _run(_frames(gallery, 0.2), PipelineConfig.offline())
+    for result in results[1:]:
+        assert sorted(_tile_index(layout.tiles, p.box) for p in result.participants) == list(
+            range(5)
+        )
+    heights = {_tile_index(layout.tiles, p.box): p.box.h for p in results[-1].participants}
+    assert heights[0] > 3 * max(heights[i] for i in range(1, 5))  # one big face, small ones
+
+
+def test_analyze_on_a_recorded_gallery_gives_one_participant_per_tile(
+    clip: ClipFinder, tmp_path: Path
+) -> None:
+    gallery = Gallery(
+        [clip(n) for n in DEFAULT_CLIPS[:4]], GalleryLayout.grid(2, 960, 540), max_loop_s=2.0
+    )
+    video = tmp_path / "gallery.mp4"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"mp4v"), 25.0, (960, 540))
+    for i in range(50):
+        writer.write(np.ascontiguousarray(gallery.frame(i / 25).pixels[:, :, ::-1]))
+    writer.release()
+    out = tmp_path / "analysis.json"
+    assert main(["analyze", str(video), "--json", str(out)]) == 0
+    people = json.loads(out.read_text())["participants"]
+    tiles = gallery.layout.tiles
+    found = sorted(_tile_index(tiles, Box(*p["box"])) for p in people)
+    assert found == [0, 1, 2, 3]
+
+
+def test_faces_found_in_the_real_zoom_screenshot(still: ClipFinder) -> None:
+    image = cv2.imread(str(still("zoom_gallery_screenshot.png")))
+    pixels = np.ascontiguousarray(image[:, :, ::-1])
+    found = faces_in_still(pixels)
+    print(f"\nzoom_gallery_screenshot.png: {len(found)} of 49 faces found")  # a figure
+    assert 0 <= len(found) <= 49
