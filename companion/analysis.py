@@ -11,7 +11,8 @@ from typing import IO, Any
 import numpy as np
 
 from companion.capture.video import VideoFileSource
-from companion.model import BLENDSHAPE_NAMES, Box, Face
+from companion.cues.engine import CueEngine, CueUpdate
+from companion.model import BLENDSHAPE_NAMES, Box, Cluster, CueEvent, Face
 from companion.pipeline import Pipeline
 
 SCHEMA = "companion.analysis/1"
@@ -37,6 +38,10 @@ class ParticipantRecord:
     first_seen: float
     last_seen: float
     boxes: list[Box] = field(default_factory=list)
+    events: list[CueEvent] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
+    baseline_ready: bool = False
+    """Whether the cue engine ever had a baseline for this face (no events without one)."""
 
     def median_box(self) -> Box:
         """The participant's median face box."""
@@ -51,10 +56,35 @@ class ParticipantRecord:
             "box": self.median_box().as_list(),
             "first_seen_s": round(self.first_seen, 3),
             "last_seen_s": round(self.last_seen, 3),
-            "events": [],
-            "clusters": [],
+            "baseline_ready": self.baseline_ready,
+            "events": [
+                {
+                    "cue": e.cue,
+                    "start_s": round(e.start, 3),
+                    "end_s": round(e.end, 3),
+                    "peak_s": round(e.peak, 3),
+                    "strength": round(e.strength, 3),
+                    "micro": e.micro,
+                }
+                for e in sorted(self.events, key=lambda e: (e.start, e.cue))
+            ],
+            "clusters": [
+                {
+                    "pattern": c.pattern,
+                    "cues": list(c.cues),
+                    "start_s": round(c.start, 3),
+                    "end_s": round(c.end, 3),
+                }
+                for c in sorted(self.clusters, key=lambda c: (c.start, c.pattern))
+            ],
             "prompts": [],
         }
+
+    def add_cues(self, update: CueUpdate) -> None:
+        """Keep this participant's share of a cue-engine update."""
+        self.events.extend(e for e in update.events if e.participant == self.id)
+        self.clusters.extend(c for c in update.clusters if c.participant == self.id)
+        self.baseline_ready = self.baseline_ready or update.ready.get(self.id, False)
 
 
 @dataclass
@@ -111,11 +141,14 @@ def analyze_video(
     signals: SignalsCsv | None = None,
     on_frame: Callable[[int], None] | None = None,
     context: str = "meeting",
+    engine: CueEngine | None = None,
 ) -> Analysis:
-    """Run ``pipeline`` over every frame of ``source``.
+    """Run ``pipeline`` over every frame of ``source``, and the cue ``engine`` over its faces.
 
     ``on_frame`` is called with the number of frames done so far (for a progress bar).
+    ``engine`` defaults to a `CueEngine` with the packaged rules.
     """
+    engine = engine or CueEngine()
     records: dict[str, ParticipantRecord] = {}
     samples: dict[str, int] = {}
     frames = 0
@@ -131,10 +164,16 @@ def analyze_video(
             samples[pid] = samples.get(pid, 0) + 1
             if signals is not None:
                 signals.write(frame.index, pid, face)
+        update = engine.update(frame.t, result.faces)
+        for rec in records.values():
+            rec.add_cues(update)
         frames += 1
         last_t = frame.t
         if on_frame is not None:
             on_frame(frames)
+    final = engine.finish(last_t)
+    for rec in records.values():
+        rec.add_cues(final)
     kept = [r for r in records.values() if samples[r.id] >= MIN_SAMPLES]
     fps = source.info.fps
     return Analysis(

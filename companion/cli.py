@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.set_defaults(handler=_cmd_analyze)
     _add_bench_command(commands)
+    _add_eval_command(commands)
     return parser
 
 
@@ -194,6 +195,38 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     if args.json is not None:
         write_text_atomic(args.json, json.dumps(doc, indent=1) + "\n")
     sys.stdout.write(table(doc) + "\n")
+    return 0
+
+
+def _add_eval_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    evaluate = commands.add_parser(
+        "eval",
+        help="score the cue engine against hand-labelled clips",
+        description="Run the analysis on every clip that has a companion.labels/1 file and "
+        "report precision, recall and F1 per cue and per pattern, and false alarms on clips "
+        "labelled neutral (matching rule of DESIGN.md).",
+    )
+    evaluate.add_argument("--labels", type=Path, required=True, metavar="DIR", help="labels")
+    evaluate.add_argument("--clips", type=Path, required=True, metavar="DIR", help="the clips")
+    evaluate.add_argument("--json", type=Path, metavar="OUT", help="write companion.eval/1 here")
+    evaluate.add_argument(
+        "--rules", type=Path, metavar="FILE", help="cluster rules file (default: the packaged one)"
+    )
+    evaluate.set_defaults(handler=_cmd_eval)
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from companion.atomic import write_text_atomic
+    from companion.evaluation import evaluate_clips
+
+    if args.json is not None:
+        _check_writable(args.json)
+    report = evaluate_clips(
+        args.labels, args.clips, rules=args.rules, on_clip=lambda name: log.info("%s", name)
+    )
+    if args.json is not None:
+        write_text_atomic(args.json, json.dumps(report.to_json(), indent=1) + "\n")
+    sys.stdout.write(report.table() + "\n")
     return 0
 
 

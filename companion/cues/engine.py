@@ -1,0 +1,219 @@
+"""The cue engine: faces over time in, movement events and clusters out, per participant.
+
+    engine = CueEngine()                 # packaged rules; CueEngine(rules=path) for a copy
+    update = engine.update(t, faces)     # faces: participant id -> Face landmarked at t
+    update.events, update.clusters, update.ready
+    engine.finish(t)                     # at the end of a video
+
+Each participant gets a baseline learned in their first seconds (`BaselineConfig.warmup_s`).
+Until it is ready nothing is scored for them (``ready[pid]`` is False). When it becomes
+ready, the warm-up frames are scored against it, so a movement in the very first seconds
+is still reported, late, in that update. After that every frame is scored as it comes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from companion.cues.baseline import Baseline, BaselineConfig, Vector
+from companion.cues.events import EventDetector, EventParams, RawEvent, acceptable
+from companion.cues.rules import ClusterMatcher, Pattern, load_rules
+from companion.cues.scoring import CUES, MEASURE_FLOOR, Units, frozen_measures, intensities
+from companion.cues.signals import LOWER_FACE, MEASURES, M, measure
+from companion.cues.speech import SpeechConfig, SpeechState
+from companion.model import Cluster, CueEvent, Face
+
+_LOWER_FACE = np.array([name in LOWER_FACE for name in MEASURES], dtype=bool)
+
+_DEFAULT_EVENTS: dict[str, EventParams] = {
+    "blink": EventParams(min_duration_s=0.05, max_duration_s=0.5),
+}
+
+
+@dataclass(frozen=True)
+class CueConfig:
+    """Every tunable of the engine, with the values chosen on the labelled clips."""
+
+    baseline: BaselineConfig = field(default_factory=BaselineConfig)
+    speech: SpeechConfig = field(default_factory=SpeechConfig)
+    units: Units = field(default_factory=Units)
+    events: EventParams = field(default_factory=EventParams)
+    """Event thresholds for every cue without an entry in ``per_cue``."""
+    per_cue: Mapping[str, EventParams] = field(default_factory=lambda: dict(_DEFAULT_EVENTS))
+    speech_cues: frozenset[str] = frozenset({"lip_press", "mouth_corners_down"})
+    """Cues that speech imitates: lips close for /p/ /b/ /m/ and the corners move with them."""
+    speech_factor: float = 1.5
+    """While speaking, those cues must reach this many times their usual ``on`` ..."""
+    speech_min_s: float = 0.4
+    """... and last this long (a /p/ /b/ /m/ closure lasts about 0.1 s)."""
+    strength_full: float = 2.0
+    """Peak intensity that counts as strength 1 (an intensity of 1 is a clear movement)."""
+    min_closed_samples: int = 5
+    """Frames with closed lips needed in the warm-up for a closed-lips baseline."""
+    lost_after_s: float = 1.0
+    """A participant unseen this long has their open events closed at their last frame
+    (longer than the gap between two samples of a participant the scheduler round-robins)."""
+
+    def params(self, cue: str) -> EventParams:
+        """Event thresholds of one cue."""
+        return self.per_cue.get(cue, self.events)
+
+
+@dataclass(frozen=True)
+class CueUpdate:
+    """What one call of `CueEngine.update` or `CueEngine.finish` produced."""
+
+    events: list[CueEvent]
+    """Events that ended by this update (complete onset..offset)."""
+    clusters: list[Cluster]
+    """Clusters completed by this update."""
+    ready: dict[str, bool]
+    """Whether each participant seen so far has a ready baseline (scored only when True)."""
+
+
+class _Person:
+    """Everything the engine keeps about one participant."""
+
+    def __init__(self, pid: str, config: CueConfig, patterns: tuple[Pattern, ...]) -> None:
+        self.pid = pid
+        self.config = config
+        self.baseline = Baseline(MEASURE_FLOOR, config.baseline, M["mouth_activity"], _LOWER_FACE)
+        self.speech = SpeechState(config.speech)
+        self.detectors = {cue: EventDetector(config.params(cue)) for cue in CUES}
+        self.matcher = ClusterMatcher(patterns)
+        self.closed: Baseline | None = None
+        """Baseline of the frames with closed lips (None: too few in the warm-up)."""
+        self.warmup: list[tuple[float, Vector, bool]] = []
+        self.last_t: float | None = None
+
+    def observe(self, t: float, x: Vector, events: list[CueEvent], clusters: list[Cluster]) -> None:
+        self.last_t = t
+        speaking = self.speech.update(t, float(x[M["lip_gap"]]))
+        if self.baseline.ready:
+            self._score(t, x, speaking, events, clusters)
+            return
+        self.warmup.append((t, x, speaking))
+        if self.baseline.add_warmup(t, x):
+            closed = [w[1] for w in self.warmup if self._lips_closed(w[1])]
+            if len(closed) >= self.config.min_closed_samples:
+                self.closed = Baseline.from_samples(
+                    closed, MEASURE_FLOOR, self.config.baseline, M["mouth_activity"], _LOWER_FACE
+                )
+            for wt, wx, wspeaking in self.warmup:
+                self._score(wt, wx, wspeaking, events, clusters)
+            self.warmup = []
+
+    def _lips_closed(self, x: Vector) -> bool:
+        return bool(x[M["lip_gap"]] < self.config.units.lips_closed)
+
+    def close(self, events: list[CueEvent], clusters: list[Cluster]) -> None:
+        for cue, detector in self.detectors.items():
+            self._emit(cue, detector.finish(), events, clusters)
+
+    def _score(
+        self,
+        t: float,
+        x: Vector,
+        speaking: bool,
+        events: list[CueEvent],
+        clusters: list[Cluster],
+    ) -> None:
+        rest, closed = self.baseline.centre, self.closed
+        assert rest is not None
+        values = intensities(
+            x,
+            rest,
+            self.config.units,
+            None if closed is None else closed.centre,
+            self.baseline.spread,
+        )
+        cfg = self.config
+        for cue, value in zip(CUES, values, strict=True):
+            detector = self.detectors[cue]
+            if cue in cfg.speech_cues:
+                strict_on = cfg.params(cue).on * cfg.speech_factor
+                raw = detector.update(t, float(value), strict_on=strict_on, strict=speaking)
+            else:
+                raw = detector.update(t, float(value))
+            self._emit(cue, raw, events, clusters)
+        active = np.array([self.detectors[c].active for c in CUES], dtype=bool)
+        frozen = frozen_measures(active)
+        self.baseline.follow(t, x, frozen)
+        if closed is not None and self._lips_closed(x):
+            closed.follow(t, x, frozen)
+
+    def _emit(
+        self,
+        cue: str,
+        raw: RawEvent | None,
+        events: list[CueEvent],
+        clusters: list[Cluster],
+    ) -> None:
+        if raw is None:
+            return
+        cfg = self.config
+        strict_min = cfg.speech_min_s if cue in cfg.speech_cues else None
+        if not acceptable(raw, cfg.params(cue), strict_min):
+            return
+        event = CueEvent(
+            participant=self.pid,
+            cue=cue,
+            start=raw.start,
+            end=raw.end,
+            peak=raw.peak_t,
+            strength=float(min(1.0, max(0.0, raw.peak / cfg.strength_full))),
+        )
+        events.append(event)
+        clusters.extend(self.matcher.add(event))
+
+
+class CueEngine:
+    """Movement events and clusters for every participant of a call or video."""
+
+    def __init__(self, rules: str | Path | None = None, config: CueConfig | None = None) -> None:
+        self.config = config or CueConfig()
+        self.patterns = load_rules(rules)
+        self._people: dict[str, _Person] = {}
+
+    def update(self, t: float, faces: Mapping[str, Face]) -> CueUpdate:
+        """Score the faces landmarked at ``t`` (participants absent were not sampled)."""
+        return self.update_measures(t, {pid: measure(face) for pid, face in faces.items()})
+
+    def update_measures(self, t: float, measures: Mapping[str, Vector]) -> CueUpdate:
+        """`update` from precomputed `companion.cues.signals.measure` vectors."""
+        events: list[CueEvent] = []
+        clusters: list[Cluster] = []
+        for pid, x in measures.items():
+            person = self._people.get(pid)
+            if person is None:
+                person = self._people[pid] = _Person(pid, self.config, self.patterns)
+            person.observe(t, x, events, clusters)
+        for pid, person in self._people.items():
+            lost = person.last_t is not None and t - person.last_t > self.config.lost_after_s
+            if pid not in measures and lost:
+                person.close(events, clusters)
+        return CueUpdate(events, clusters, self.ready())
+
+    def ready(self) -> dict[str, bool]:
+        """Whether each participant seen so far has a ready baseline."""
+        return {pid: p.baseline.ready for pid, p in self._people.items()}
+
+    def forget(self, participant_id: str) -> None:
+        """Free a participant's state (they left); unknown ids are ignored."""
+        self._people.pop(participant_id, None)
+
+    def finish(self, t: float) -> CueUpdate:
+        """Close every event still under way (end of a video).
+
+        ``t`` is the end time; each event ends at its last frame above threshold, at or
+        before it.
+        """
+        events: list[CueEvent] = []
+        clusters: list[Cluster] = []
+        for person in self._people.values():
+            person.close(events, clusters)
+        return CueUpdate(events, clusters, self.ready())

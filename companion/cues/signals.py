@@ -1,0 +1,171 @@
+"""Per-frame measurements of one face: landmark geometry corrected for head pose, plus blendshapes.
+
+Geometry is measured on a *frontalised* face: the landmarks are rotated back by the head pose
+(so a nod does not move the brows towards the eyes) and scaled so that the distance between
+the eye centres is 1. Every geometric measure is therefore in inter-ocular units and does not
+depend on the face's size in the frame. Blendshape scores are kept as MediaPipe gives them;
+the cue scoring (`companion.cues.scoring`) compares both against the person's own baseline.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from companion.model import BLENDSHAPE_INDEX, BLENDSHAPE_NAMES, Face, HeadPose
+
+Vector = npt.NDArray[np.float64]
+
+# MediaPipe face-mesh landmark indices. "R" is the person's right (the left of the image).
+_EYE_R_OUTER, _EYE_R_INNER, _EYE_L_INNER, _EYE_L_OUTER = 33, 133, 362, 263
+_LID_R_UP, _LID_R_LOW, _LID_L_UP, _LID_L_LOW = 159, 145, 386, 374
+_IRIS_R, _IRIS_L = 468, 473
+_BROW_R_INNER = (107, 55)  # upper and lower edge of the brow's inner end
+_BROW_L_INNER = (336, 285)
+_BROW_R_MID = (105, 52)
+_BROW_L_MID = (334, 282)
+_BROW_R_OUTER = (70, 46)
+_BROW_L_OUTER = (300, 276)
+_LIP_UP_OUTER, _LIP_UP_INNER, _LIP_LOW_INNER, _LIP_LOW_OUTER = 0, 13, 14, 17
+_MOUTH_R, _MOUTH_L = 61, 291
+
+MEASURES: tuple[str, ...] = (
+    # geometry, inter-ocular units
+    "brow_gap",  # distance between the inner brow ends (falls when brows draw together)
+    "brow_inner_h",  # inner brow ends above the inner eye corners
+    "brow_mid_h",  # middle of the brows above the eye-corner line
+    "brow_outer_h",  # outer brow ends above the outer eye corners
+    "eye_open",  # upper to lower eyelid
+    "lower_lid",  # lower eyelid above the eye-corner line (rises when the cheeks push it up)
+    "iris_drop",  # iris centre below the eye-corner line (rises when looking down)
+    "lip_red",  # visible red of both lips (falls when lips press or roll in)
+    "lip_gap",  # opening between the lips
+    "corner_lift",  # mouth corners above the middle of the lips (falls when pulled down)
+    "corner_lift_r",  # the person's right corner alone (the self-tape review reads each side)
+    "corner_lift_l",  # the person's left corner alone
+    # head pose, degrees
+    "pitch",
+    "yaw",
+    # MediaPipe blendshapes (left and right averaged where paired)
+    "bs_mouth_press",
+    "bs_mouth_roll",
+    "bs_mouth_side",  # mouthLeft or mouthRight, whichever is larger
+    "bs_chin_raise",  # mouthShrugLower
+    "bs_mouth_frown",
+    "bs_smile",
+    "bs_smile_r",
+    "bs_smile_l",
+    "bs_blink",
+    "bs_look_down",
+    "bs_sneer",
+    "bs_brow_down",  # read by the self-tape review; too compressed for the brow_lower cue
+    "mouth_activity",  # sum of the mouth, jaw and cheek blendshapes
+)
+"""Names of the entries of the vector `measure` returns, in order."""
+
+M: dict[str, int] = {name: i for i, name in enumerate(MEASURES)}
+"""Index of each measure in the vector."""
+
+_BLENDSHAPE_MEASURES: dict[str, tuple[str, ...]] = {
+    "bs_mouth_press": ("mouthPressLeft", "mouthPressRight"),
+    "bs_mouth_roll": ("mouthRollLower", "mouthRollUpper"),
+    "bs_chin_raise": ("mouthShrugLower",),
+    "bs_mouth_frown": ("mouthFrownLeft", "mouthFrownRight"),
+    "bs_smile": ("mouthSmileLeft", "mouthSmileRight"),
+    "bs_smile_r": ("mouthSmileRight",),
+    "bs_smile_l": ("mouthSmileLeft",),
+    "bs_blink": ("eyeBlinkLeft", "eyeBlinkRight"),
+    "bs_look_down": ("eyeLookDownLeft", "eyeLookDownRight"),
+    "bs_sneer": ("noseSneerLeft", "noseSneerRight"),
+    "bs_brow_down": ("browDownLeft", "browDownRight"),
+}
+_MOUTH_LEFT, _MOUTH_RIGHT = BLENDSHAPE_INDEX["mouthLeft"], BLENDSHAPE_INDEX["mouthRight"]
+_MOUTH_ACTIVITY_COLUMNS: tuple[int, ...] = tuple(
+    i for i, name in enumerate(BLENDSHAPE_NAMES) if name.startswith(("mouth", "jaw", "cheek"))
+)
+LOWER_FACE: tuple[str, ...] = (
+    "lower_lid",
+    "lip_red",
+    "lip_gap",
+    "corner_lift",
+    "corner_lift_r",
+    "corner_lift_l",
+    *(name for name in MEASURES if name.startswith(("bs_mouth", "bs_chin", "bs_smile"))),
+)
+"""The measures of the mouth and cheeks (speech and smiles move them, and a smile's cheeks
+push the lower lids up)."""
+_BLENDSHAPE_COLUMNS: tuple[tuple[int, tuple[int, ...]], ...] = tuple(
+    (M[name], tuple(BLENDSHAPE_INDEX[s] for s in sources))
+    for name, sources in _BLENDSHAPE_MEASURES.items()
+)
+
+
+def rotation(pose: HeadPose) -> Vector:
+    """The face-to-camera rotation R = Rz(roll) Ry(yaw) Rx(pitch) (see `companion.vision.pose`)."""
+    y, p, r = (math.radians(v) for v in (pose.yaw, pose.pitch, pose.roll))
+    rx = np.array([[1, 0, 0], [0, math.cos(p), -math.sin(p)], [0, math.sin(p), math.cos(p)]])
+    ry = np.array([[math.cos(y), 0, math.sin(y)], [0, 1, 0], [-math.sin(y), 0, math.cos(y)]])
+    rz = np.array([[math.cos(r), -math.sin(r), 0], [math.sin(r), math.cos(r), 0], [0, 0, 1]])
+    return np.asarray(rz @ ry @ rx, dtype=np.float64)
+
+
+def frontalise(landmarks: npt.ArrayLike, pose: HeadPose) -> Vector:
+    """Landmarks rotated to face the camera, y up, centred on the eyes, inter-ocular distance 1."""
+    points = np.asarray(landmarks, dtype=np.float64)
+    centred = points - points[[_EYE_R_OUTER, _EYE_R_INNER, _EYE_L_INNER, _EYE_L_OUTER]].mean(axis=0)
+    # Image axes (x right, y down, z away) to the pose's axes (x right, y up, z towards camera).
+    centred *= np.array([1.0, -1.0, -1.0])
+    upright = centred @ rotation(pose)
+    eye_r = upright[[_EYE_R_OUTER, _EYE_R_INNER]].mean(axis=0)
+    eye_l = upright[[_EYE_L_INNER, _EYE_L_OUTER]].mean(axis=0)
+    iod = float(np.linalg.norm(eye_l - eye_r))
+    if not iod > 0:
+        raise ValueError("eye centres coincide; cannot normalise the face")
+    return np.asarray(upright / iod, dtype=np.float64)
+
+
+def measure(face: Face) -> Vector:
+    """The `MEASURES` vector of one face."""
+    q = frontalise(face.landmarks, face.pose)
+    y = q[:, 1]
+    out = np.empty(len(MEASURES), dtype=np.float64)
+
+    def dist(a: int, b: int) -> float:
+        return float(np.linalg.norm(q[a] - q[b]))
+
+    def mid_y(pair: tuple[int, int]) -> float:
+        return float((y[pair[0]] + y[pair[1]]) / 2)
+
+    corner_line_r = (y[_EYE_R_OUTER] + y[_EYE_R_INNER]) / 2
+    corner_line_l = (y[_EYE_L_OUTER] + y[_EYE_L_INNER]) / 2
+    out[M["brow_gap"]] = (
+        dist(_BROW_R_INNER[0], _BROW_L_INNER[0]) + dist(_BROW_R_INNER[1], _BROW_L_INNER[1])
+    ) / 2
+    out[M["brow_inner_h"]] = (
+        mid_y(_BROW_R_INNER) - y[_EYE_R_INNER] + mid_y(_BROW_L_INNER) - y[_EYE_L_INNER]
+    ) / 2
+    out[M["brow_mid_h"]] = (
+        mid_y(_BROW_R_MID) - corner_line_r + mid_y(_BROW_L_MID) - corner_line_l
+    ) / 2
+    out[M["brow_outer_h"]] = (
+        mid_y(_BROW_R_OUTER) - y[_EYE_R_OUTER] + mid_y(_BROW_L_OUTER) - y[_EYE_L_OUTER]
+    ) / 2
+    out[M["eye_open"]] = (dist(_LID_R_UP, _LID_R_LOW) + dist(_LID_L_UP, _LID_L_LOW)) / 2
+    out[M["lower_lid"]] = (y[_LID_R_LOW] - corner_line_r + y[_LID_L_LOW] - corner_line_l) / 2
+    out[M["iris_drop"]] = (corner_line_r - y[_IRIS_R] + corner_line_l - y[_IRIS_L]) / 2
+    out[M["lip_red"]] = dist(_LIP_UP_OUTER, _LIP_UP_INNER) + dist(_LIP_LOW_INNER, _LIP_LOW_OUTER)
+    out[M["lip_gap"]] = dist(_LIP_UP_INNER, _LIP_LOW_INNER)
+    lip_mid = (y[_LIP_UP_INNER] + y[_LIP_LOW_INNER]) / 2
+    out[M["corner_lift_r"]] = y[_MOUTH_R] - lip_mid
+    out[M["corner_lift_l"]] = y[_MOUTH_L] - lip_mid
+    out[M["corner_lift"]] = (out[M["corner_lift_r"]] + out[M["corner_lift_l"]]) / 2
+    out[M["pitch"]] = face.pose.pitch
+    out[M["yaw"]] = face.pose.yaw
+    scores = face.blendshapes
+    for column, sources in _BLENDSHAPE_COLUMNS:
+        out[column] = float(np.mean([scores[i] for i in sources]))
+    out[M["bs_mouth_side"]] = float(max(scores[_MOUTH_LEFT], scores[_MOUTH_RIGHT]))
+    out[M["mouth_activity"]] = float(np.sum(scores[list(_MOUTH_ACTIVITY_COLUMNS)]))
+    return out

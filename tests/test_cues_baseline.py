@@ -1,0 +1,252 @@
+"""Per-person baselines, and the engine's rule that nobody is scored before theirs is ready."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from companion.cues.baseline import Baseline, BaselineConfig
+from companion.cues.engine import CueEngine
+from companion.cues.scoring import MEASURE_FLOOR, C, Units, intensities
+from companion.cues.signals import MEASURES, M
+from companion.cues.speech import SpeechState
+
+FLOOR = np.full(3, 0.01)
+FPS = 30.0
+
+
+def _feed(baseline: Baseline, rows: list[list[float]], t0: float = 0.0) -> bool:
+    """Feed rows at 30 fps until the baseline is ready; returns whether it became ready."""
+    for i, row in enumerate(rows):
+        if baseline.add_warmup(t0 + i / FPS, np.array(row, dtype=float)):
+            return True
+    return False
+
+
+def test_not_ready_until_warmup_time_and_frames() -> None:
+    config = BaselineConfig(warmup_s=2.0, min_samples=10)
+    quick = Baseline(FLOOR, config)
+    assert not _feed(quick, [[1.0, 2.0, 3.0]] * 59)  # 59 frames span 1.93 s
+    assert not quick.ready
+    assert quick.add_warmup(2.0, np.array([1.0, 2.0, 3.0]))
+    assert quick.ready
+    sparse = Baseline(FLOOR, config)  # a face sampled twice a second: time is not enough
+    assert not any(sparse.add_warmup(i * 0.5, np.zeros(3)) for i in range(9))
+    assert sparse.add_warmup(4.5, np.zeros(3))
+
+
+def test_centre_is_robust_to_a_brief_movement_in_the_warmup() -> None:
+    rows = [[0.5, 0.2, 0.0]] * 61
+    for i in range(20, 26):  # a 0.2 s movement inside the warm-up
+        rows[i] = [0.9, 0.6, 0.0]
+    baseline = Baseline(FLOOR)
+    assert _feed(baseline, rows)
+    assert baseline.centre is not None
+    np.testing.assert_allclose(baseline.centre, [0.5, 0.2, 0.0])
+
+
+def test_calm_measures_come_from_the_calmest_frames() -> None:
+    # measure 0 is lower-face (a smile held through 60 % of the warm-up), 1 is not,
+    # 2 is the activity that tells calm frames from busy ones
+    rows = [[0.1, 1.0, 0.0]] * 25 + [[0.8, 3.0, 1.0]] * 36
+    calm = np.array([True, False, False])
+    baseline = Baseline(FLOOR, BaselineConfig(calm_fraction=0.4), activity_index=2, calm=calm)
+    assert _feed(baseline, rows)
+    assert baseline.centre is not None
+    assert baseline.centre[0] == pytest.approx(0.1)  # the smile did not become the neutral
+    assert baseline.centre[1] == pytest.approx(3.0)  # plain median elsewhere
+
+
+def test_follow_moves_slowly_and_not_while_frozen() -> None:
+    baseline = Baseline(FLOOR, BaselineConfig(follow_s=60.0, follow_clip=3.0))
+    assert _feed(baseline, [[0.0, 0.0, 0.0]] * 61)
+    frozen = np.array([False, True, False])
+    t = 2.0
+    for _ in range(30):  # one second of a new resting position
+        t += 1 / FPS
+        baseline.follow(t, np.array([0.01, 0.01, 1.0]), frozen)
+    assert baseline.centre is not None
+    assert 0.0 < baseline.centre[0] < 0.01 / 30  # about 1/60 of the way in one second
+    assert baseline.centre[1] == 0.0  # frozen while a movement using it was under way
+    assert 0.0 < baseline.centre[2] < 0.03 * 3 / 60 * 2  # an outlier moves it by a clipped step
+
+
+def test_from_samples_is_ready_at_once() -> None:
+    baseline = Baseline.from_samples([np.array([1.0, 2.0, 3.0])] * 3, FLOOR)
+    assert baseline.ready
+    with pytest.raises(ValueError):
+        Baseline.from_samples([], FLOOR)
+
+
+def _rest() -> np.ndarray:
+    x = np.zeros(len(MEASURES))
+    x[M["brow_gap"]] = 0.45
+    x[M["brow_outer_h"]] = 0.3
+    x[M["brow_inner_h"]] = 0.4
+    x[M["brow_mid_h"]] = 0.45
+    x[M["eye_open"]] = 0.15
+    x[M["lip_red"]] = 0.3
+    return x
+
+
+def _frown() -> np.ndarray:
+    """Brows drawn together and down (inner and outer ends alike)."""
+    x = _rest()
+    x[M["brow_gap"]] -= 0.05
+    x[M["brow_outer_h"]] -= 0.08
+    x[M["brow_inner_h"]] -= 0.08
+    x[M["brow_mid_h"]] -= 0.08
+    return x
+
+
+def test_engine_scores_nobody_before_their_baseline_is_ready() -> None:
+    engine = CueEngine()
+    frown = _frown()
+    seen = []
+    for i in range(45):  # 1.5 s: not enough for a baseline
+        x = frown if 15 <= i < 30 else _rest()
+        update = engine.update_measures(i / FPS, {"p1": x})
+        assert update.ready == {"p1": False}
+        seen += update.events
+    final = engine.finish(1.5)
+    assert seen == [] and final.events == [] and final.ready == {"p1": False}
+
+
+def test_warmup_movement_is_reported_once_the_baseline_is_ready() -> None:
+    engine = CueEngine()
+    frown = _frown()
+    events = []
+    readiness = []
+    for i in range(120):
+        x = frown if 15 <= i < 30 else _rest()  # brows drawn down 0.5-1.0 s
+        update = engine.update_measures(i / FPS, {"p1": x})
+        readiness.append(update.ready["p1"])
+        events += update.events
+    assert readiness.index(True) == 60  # ready after 2 s of face
+    (event,) = events
+    assert event.cue == "brow_lower"
+    assert event.start == pytest.approx(0.5) and event.end == pytest.approx(29 / FPS)
+    assert 0.0 < event.strength <= 1.0
+
+
+def test_participants_have_their_own_baselines_and_can_be_forgotten() -> None:
+    engine = CueEngine()
+    wide = _rest()
+    wide[M["brow_gap"]] += 0.1  # another person's resting brows are further apart
+    for i in range(90):
+        update = engine.update_measures(i / FPS, {"p1": _rest(), "p2": wide})
+        assert update.events == []  # each at rest against their own neutral
+    assert engine.ready() == {"p1": True, "p2": True}
+    engine.forget("p2")
+    engine.forget("nobody")
+    assert engine.ready() == {"p1": True}
+
+
+def test_lost_participant_has_open_events_closed() -> None:
+    engine = CueEngine()
+    frown = _frown()
+    for i in range(90):
+        engine.update_measures(i / FPS, {"p1": _rest()})
+    for i in range(90, 100):
+        engine.update_measures(i / FPS, {"p1": frown})
+    assert engine.update_measures(3.5, {}).events == []  # not sampled for a moment
+    closed = engine.update_measures(4.5, {})  # gone for 1.2 s
+    assert [e.cue for e in closed.events] == ["brow_lower"]
+    assert closed.events[0].end == pytest.approx(99 / FPS)
+
+
+def test_closed_lips_baseline_is_what_a_press_is_judged_against() -> None:
+    units = Units()
+    talking = _rest()
+    talking[M["lip_gap"]] = 0.15
+    talking[M["bs_mouth_press"]] = 0.0
+    closed_rest = _rest()
+    closed_rest[M["bs_mouth_press"]] = 0.3  # this talker's press score rises whenever lips close
+    press = closed_rest.copy()
+    press[M["bs_mouth_press"]] = 0.6
+    lip = C["lip_press"]
+    assert intensities(closed_rest, talking, units)[lip] >= 1.0  # vs the talking face: a press
+    assert intensities(closed_rest, talking, units, closed_rest)[lip] == 0.0
+    assert intensities(press, talking, units, closed_rest)[lip] >= 1.0
+    assert intensities(talking, talking, units, closed_rest)[lip] == 0.0  # open lips: no press
+
+
+def test_a_raised_chin_only_tops_up_what_the_lips_show() -> None:
+    units = Units()
+    rest = _rest()
+    chin_up = rest.copy()
+    chin_up[M["bs_chin_raise"]] += 3 * units.chin_raise  # a strong chin raise, lips as at rest
+    lip = C["lip_press"]
+    assert intensities(chin_up, rest, units)[lip] == pytest.approx(units.chin_support)
+    thinned = rest.copy()  # lips thinned by 95 % of a clear press: not quite one
+    thinned[M["lip_red"]] *= 1 - 0.95 * units.lip_thin
+    assert intensities(thinned, rest, units)[lip] == pytest.approx(0.95)
+    both = thinned.copy()
+    both[M["bs_chin_raise"]] = chin_up[M["bs_chin_raise"]]
+    assert intensities(both, rest, units)[lip] == pytest.approx(0.95 + units.chin_support)
+
+
+def test_lips_thinned_by_a_mouth_pulled_sideways_are_not_a_press() -> None:
+    # lip heights are measured at the midline, where a smirk or a sideways pull stretches them
+    units = Units()
+    rest = _rest()
+    thinned = rest.copy()
+    thinned[M["lip_red"]] *= 1 - 2 * units.lip_thin  # clearly thinner at the midline
+    sideways = thinned.copy()
+    sideways[M["bs_mouth_side"]] += units.mouth_side
+    lip = C["lip_press"]
+    assert intensities(thinned, rest, units)[lip] == pytest.approx(2.0)
+    assert intensities(sideways, rest, units)[lip] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("change", "lowered"),
+    [
+        # brows drawn together and down along their whole length: a clear brow_lower
+        (
+            {"brow_gap": -0.025, "brow_inner_h": -0.05, "brow_mid_h": -0.05, "brow_outer_h": -0.05},
+            True,
+        ),
+        # drawn together with the inner ends held up (worried brows, AU1+4): still lowered
+        (
+            {"brow_gap": -0.035, "brow_inner_h": 0.0, "brow_mid_h": -0.03, "brow_outer_h": -0.04},
+            True,
+        ),
+        # only the outer ends drop (a squint, a tilt): not enough on its own
+        ({"brow_outer_h": -0.06}, False),
+        # whole brows raised and apart: the opposite movement
+        ({"brow_gap": 0.02, "brow_inner_h": 0.05, "brow_mid_h": 0.05, "brow_outer_h": 0.05}, False),
+    ],
+)
+def test_brow_lower_reads_the_gap_and_the_whole_brow(
+    change: dict[str, float], lowered: bool
+) -> None:
+    rest = _rest()
+    x = rest.copy()
+    for name, delta in change.items():
+        x[M[name]] += delta
+    assert bool(intensities(x, rest, Units())[C["brow_lower"]] >= 1.0) is lowered
+
+
+def test_units_are_at_least_the_persons_resting_spread() -> None:
+    # the same frown against a still face and against a face whose brows moved 2.5 times a
+    # clear movement while at rest (an animated talker): only the first is a clear movement
+    units = Units()
+    rest, frown = _rest(), _frown()
+    still = np.full(len(MEASURES), 0.001)
+    animated = still.copy()
+    for name in ("brow_gap", "brow_inner_h", "brow_mid_h", "brow_outer_h"):
+        animated[M[name]] = 2.5 * max(units.brow_gap, units.brow_drop)
+    assert intensities(frown, rest, units, spread=still)[C["brow_lower"]] >= 1.0
+    assert intensities(frown, rest, units, spread=animated)[C["brow_lower"]] < 1.0
+    assert intensities(frown, rest, units, spread=None)[C["brow_lower"]] >= 1.0
+
+
+def test_speech_state_counts_lip_openings() -> None:
+    speech = SpeechState()
+    gaps = [0.01, 0.02, 0.12, 0.15, 0.03, 0.02, 0.13, 0.02] * 3  # open-close, 4 times a second
+    states = [speech.update(i * 0.125, g) for i, g in enumerate(gaps)]
+    assert not states[0] and states[-1]
+    quiet = SpeechState()
+    assert not any(quiet.update(i / FPS, 0.01 + 0.01 * (i % 2)) for i in range(60))
+    assert MEASURE_FLOOR.shape == (len(MEASURES),)
