@@ -12,8 +12,9 @@ import numpy as np
 
 from companion.capture.video import VideoFileSource
 from companion.cues.engine import CueEngine, CueUpdate
-from companion.model import BLENDSHAPE_NAMES, Box, Cluster, CueEvent, Face
+from companion.model import BLENDSHAPE_NAMES, Box, Cluster, CueEvent, Face, Prompt
 from companion.pipeline import Pipeline
+from companion.prompts.offline import prompt_record, prompts_for
 
 SCHEMA = "companion.analysis/1"
 MIN_SAMPLES = 3
@@ -42,6 +43,7 @@ class ParticipantRecord:
     clusters: list[Cluster] = field(default_factory=list)
     baseline_ready: bool = False
     """Whether the cue engine ever had a baseline for this face (no events without one)."""
+    prompts: list[Prompt] = field(default_factory=list)
 
     def median_box(self) -> Box:
         """The participant's median face box."""
@@ -77,7 +79,7 @@ class ParticipantRecord:
                 }
                 for c in sorted(self.clusters, key=lambda c: (c.start, c.pattern))
             ],
-            "prompts": [],
+            "prompts": [prompt_record(p) for p in sorted(self.prompts, key=lambda p: p.t)],
         }
 
     def add_cues(self, update: CueUpdate) -> None:
@@ -175,6 +177,9 @@ def analyze_video(
     for rec in records.values():
         rec.add_cues(final)
     kept = [r for r in records.values() if samples[r.id] >= MIN_SAMPLES]
+    # The same pacing as the overlay: a viewer would have seen these, one at a time.
+    for prompt in prompts_for([c for r in kept for c in r.clusters], context):
+        records[prompt.participant].prompts.append(prompt)
     fps = source.info.fps
     return Analysis(
         source=Path(source.path).name,

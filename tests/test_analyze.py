@@ -18,6 +18,7 @@ from companion.analysis import SIGNAL_COLUMNS, analyze_video
 from companion.capture.video import VideoFileSource
 from companion.cli import main
 from companion.model import Frame
+from companion.pipeline import PipelineConfig
 from companion.vision.stack import open_pipeline
 
 ClipFinder = Callable[[str], Path]
@@ -41,7 +42,7 @@ class _FirstSeconds(VideoFileSource):
 
 def _analyze(path: Path, seconds: float | None = None) -> dict[str, Any]:
     source = _FirstSeconds(path, seconds) if seconds else VideoFileSource(path)
-    pipeline = open_pipeline()
+    pipeline = open_pipeline(PipelineConfig.offline())
     try:
         doc = analyze_video(source, pipeline).to_json()
     finally:
@@ -69,6 +70,13 @@ def test_talking_head_is_one_participant_seen_through_the_clip(
     assert person["last_seen_s"] > doc["duration_s"] - 0.1
     x, y, w, _h = person["box"]
     assert 120 < x < 260 and 300 < y < 450 and 300 < w < 450  # the face, in source pixels
+    # The labelled closing smile turns into a masked cluster after the warm-up, and the
+    # overlay's pacing lets one prompt through for it.
+    assert person["baseline_ready"] is True
+    assert {"smile", "lip_press"} <= {e["cue"] for e in person["events"]}
+    assert any(c["pattern"] == "masked" for c in person["clusters"])
+    (prompt,) = person["prompts"]
+    assert prompt["pattern"] == "masked" and prompt["t_s"] >= 10.0 and prompt["text"]
     rows = csv_out.read_text().splitlines()
     assert rows[0].split(",") == list(SIGNAL_COLUMNS)
     assert len(rows) - 1 >= 0.97 * 352  # a face in nearly every frame

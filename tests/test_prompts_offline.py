@@ -41,11 +41,13 @@ def test_clusters_in_any_order_become_paced_prompts() -> None:
 
 
 def test_context_and_config_are_honoured() -> None:
-    clusters = [_c("p1", "drop", 5.0, 5.5), _c("p1", "drop", 20.0, 20.5)]
+    # Both inside the default warm-up: held by default, shown by an eager configuration.
+    clusters = [_c("p1", "drop", 5.0, 5.5), _c("p1", "drop", 8.0, 8.5)]
+    assert PacingConfig().warmup_s > 8.5
     assert prompts_for(clusters, "candidate") == []
     eager = PacingConfig(warmup_s=0, participant_cooldown_s=0, card_s=1, max_per_minute=5)
     prompts = prompts_for(clusters, "candidate", eager)
-    assert [p.t for p in prompts] == [5.5, 20.5]
+    assert [p.t for p in prompts] == [5.5, 8.5]
     assert all(p.text in default_library().lines("drop", "candidate") for p in prompts)
 
 

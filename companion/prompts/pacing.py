@@ -47,8 +47,8 @@ _TEN_MINUTES = 600.0
 class PacingConfig:
     """Every pacing rule's setting; the defaults are deliberately sparing."""
 
-    warmup_s: float = 30.0
-    """Nothing in the first seconds of a session while baselines form."""
+    warmup_s: float = 10.0
+    """Nothing in the first seconds of a session: baselines form (about 2 s per face)."""
     settle_s: float = 5.0
     """After a participant's baseline is reported ready, wait this long for them."""
     card_s: float = 15.0
