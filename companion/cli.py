@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.set_defaults(handler=_cmd_analyze)
     _add_bench_command(commands)
     _add_eval_command(commands)
+    _add_live_commands(commands)
     return parser
 
 
@@ -227,6 +228,125 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     if args.json is not None:
         write_text_atomic(args.json, json.dumps(report.to_json(), indent=1) + "\n")
     sys.stdout.write(report.table() + "\n")
+    return 0
+
+
+def _add_live_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    run = commands.add_parser(
+        "run",
+        help="watch a meeting window with the overlay beside it",
+        description="Follow a meeting window (or a screen region), watch the participants "
+        "on this device, and show an occasional check-in idea. Nothing is recorded.",
+    )
+    where = run.add_mutually_exclusive_group()
+    where.add_argument(
+        "--attach",
+        metavar="TITLE",
+        help="follow the window whose title contains TITLE (default: any Zoom, Meet or "
+        "Teams call window)",
+    )
+    where.add_argument(
+        "--region",
+        metavar="X,Y,W,H",
+        type=_region,
+        help="watch this screen rectangle instead (screen pixels)",
+    )
+    run.add_argument(
+        "--events-jsonl", type=Path, metavar="FILE", help="log participants and prompts here"
+    )
+    run.add_argument("--exit-after", type=float, metavar="SECONDS", help="stop after this long")
+    run.add_argument(
+        "--headless", action="store_true", help="no overlay: watch and write the events only"
+    )
+    run.set_defaults(handler=_cmd_run)
+    windows = commands.add_parser(
+        "windows",
+        help="list the meeting windows companion can attach to, with their geometry",
+    )
+    windows.add_argument("--all", action="store_true", help="list every window")
+    windows.set_defaults(handler=_cmd_windows)
+
+
+def _region(text: str) -> object:
+    from companion.model import Box
+
+    try:
+        x, y, w, h = (float(v) for v in text.split(","))
+        if w < 8 or h < 8:
+            raise ValueError
+        return Box(x, y, w, h)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected X,Y,W,H in pixels with W and H of 8 or more, got {text!r}"
+        ) from None
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    import time
+
+    from companion.capture.windows import WAYLAND_MESSAGE, display_server
+    from companion.errors import InputError
+    from companion.live import EventsLog, LiveRunner, build_runner, open_events, run_headless
+    from companion.settings import Settings, load_settings
+
+    if display_server() == "wayland":
+        if not args.headless:
+            from companion.ui.app import show_message
+
+            show_message(WAYLAND_MESSAGE)
+        raise InputError(WAYLAND_MESSAGE)
+    handle = open_events(args.events_jsonl)
+    events = EventsLog(handle, time.monotonic()) if handle is not None else None
+
+    def make_runner(settings: Settings, log_to: EventsLog | None) -> LiveRunner:
+        return build_runner(args.attach, args.region, settings, log_to)
+
+    try:
+        if args.headless:
+            loaded = load_settings()
+            if loaded.notice:
+                _say(f"companion: {loaded.notice}")
+            runner = build_runner(args.attach, args.region, loaded.settings, events)
+            last = run_headless(runner, args.exit_after)
+            if last is not None and last.error is not None:
+                _say(f"companion: error: {last.error}")
+                return EXIT_INTERNAL
+            return 0
+        from companion.ui.app import OverlayOptions, run_overlay
+
+        options = OverlayOptions(args.attach, args.region, args.exit_after)
+        return run_overlay(options, make_runner, events)
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+def _cmd_windows(args: argparse.Namespace) -> int:
+    from companion.capture.windows import open_lister
+    from companion.capture.windows.matching import meeting_kind
+
+    lister = open_lister()
+    try:
+        windows = lister.windows()
+    finally:
+        lister.close()
+    shown = 0
+    for w in reversed(windows):
+        kind = meeting_kind(w.title, w.owner)
+        if kind is None and not args.all:
+            continue
+        shown += 1
+        b = w.box
+        state = " (minimised)" if w.minimized else ""
+        sys.stdout.write(
+            f"{kind or '-':6} {b.x:.0f},{b.y:.0f},{b.w:.0f},{b.h:.0f}  "
+            f"{w.title!r}  [{w.owner or '?'} pid {w.pid}]{state}\n"
+        )
+    if not shown:
+        _say(
+            "companion: no meeting window found (Zoom Meeting, Zoom Webinar, Google Meet, "
+            "Teams); 'companion windows --all' lists every window"
+        )
     return 0
 
 

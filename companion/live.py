@@ -1,0 +1,646 @@
+"""The live loop without Qt: capture -> Pipeline -> CueEngine -> Prompter -> events.
+
+`LiveSession.step` is pure (time comes from the frame). `LiveRunner.run` is the loop a
+worker thread runs: it asks its `CaptureTarget` where to look, grabs one fresh frame when
+the previous one is done (a slow frame means fewer frames, never a queue), and publishes
+only the latest `LiveUpdate` through a `Mailbox`. The Qt overlay and the headless
+``companion run --headless`` share it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from companion.capture.windows.follow import WATCHING, CaptureTarget, TargetState
+from companion.model import Box, Cluster, CueEvent, Face, Frame, Participant, Prompt
+from companion.pipeline import Pipeline, StepResult
+from companion.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PACING: dict[str, tuple[int, float]] = {
+    "rare": (2, 300.0),
+    "often": (8, 90.0),
+}
+"""Cards per ten minutes and seconds between cards about one person, for each
+``Settings.pacing`` choice other than ``normal`` (the prompter's defaults)."""
+
+ME_TILE_SCALE = (2.6, 2.0)
+"""A face box grown by this much (width, height) covers its tile when no tile was found."""
+
+
+class CueUpdateLike(Protocol):
+    """What `companion.cues.engine.CueUpdate` carries."""
+
+    events: list[CueEvent]
+    clusters: list[Cluster]
+    ready: dict[str, bool]
+
+
+class CueEngineLike(Protocol):
+    """The seam of `companion.cues.engine.CueEngine`."""
+
+    def update(self, t: float, faces: Mapping[str, Face]) -> Any:
+        """Feed faces landmarked at ``t``; returns a CueUpdate."""
+        ...
+
+    def forget(self, participant_id: str) -> None:
+        """Drop a participant's state."""
+        ...
+
+
+class PrompterLike(Protocol):
+    """The seam of `companion.prompts.pacing.Prompter`."""
+
+    def offer(self, cluster: Cluster, t: float) -> Prompt | None:
+        """A prompt for ``cluster`` unless pacing holds it back."""
+        ...
+
+    def baselines(self, ready: Mapping[str, bool], t: float) -> None:
+        """Which participants' baselines are ready."""
+        ...
+
+    def forget(self, participant_id: str) -> None:
+        """A participant left."""
+        ...
+
+    def dismiss(self, t: float) -> bool:
+        """The user closed the card."""
+        ...
+
+    def not_now(self, t: float) -> bool:
+        """The user asked for quiet for a while."""
+        ...
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A participant as the overlay needs it: id and face box in screen coordinates."""
+
+    id: str
+    box: Box
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    """What one frame produced."""
+
+    t: float
+    region: Box
+    participants: tuple[Seen, ...]
+    events: tuple[CueEvent, ...] = ()
+    clusters: tuple[Cluster, ...] = ()
+    prompt: Prompt | None = None
+    tiles: tuple[Box, ...] = ()
+    """Gallery tiles (video rectangles) in screen coordinates, when the frame is a gallery."""
+
+
+class LiveSession:
+    """Runs one frame through the pipeline, the cue engine and the prompter.
+
+    ``engine`` and ``prompter`` may be None (participants only). Settings decide which
+    patterns may prompt. The user's own tile (`mark_me`) is kept out of face finding
+    through ``PipelineConfig.exclude`` and out of everything reported.
+    """
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        engine: CueEngineLike | None = None,
+        prompter: PrompterLike | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        self.pipeline = pipeline
+        self.engine = engine
+        self.prompter = prompter
+        self.settings = settings or Settings()
+        self.focus: str | None = None
+        self._boxes: dict[str, Box] = {}
+        self._known: set[str] = set()
+        self._last_t = -float("inf")
+        self._tiles: tuple[Box, ...] = ()
+        self.update_settings(self.settings)
+
+    def step(self, frame: Frame) -> LiveResult:
+        """Analyse one frame."""
+        result = self.pipeline.step(frame)
+        self._last_t = max(self._last_t, result.t)
+        kept = [p for p in result.participants if not self._excluded(p.box)]
+        kept_ids = {p.id for p in kept}
+        faces = {pid: face for pid, face in result.faces.items() if pid in kept_ids}
+        self._boxes = {p.id: p.box for p in kept}
+        self._forget_gone(kept_ids)
+        events, clusters, prompt = self._cues(result, faces)
+        seen = tuple(Seen(p.id, to_screen(p.box, frame)) for p in _by_id(kept))
+        self._tiles = result.tiles if len(result.tiles) > 1 else ()
+        tiles = tuple(to_screen(b, frame) for b in self._tiles)
+        return LiveResult(result.t, frame.region, seen, events, clusters, prompt, tiles)
+
+    def mark_me(self, participant_id: str | None) -> Box | None:
+        """Exclude ``participant_id``'s tile from analysis (None clears it).
+
+        Returns the excluded region in frame pixels, or None.
+        """
+        box = self._boxes.get(participant_id) if participant_id is not None else None
+        if box is None:
+            self.pipeline.config.exclude = ()
+            return None
+        found = next((b for b in self._tiles if b.contains_point(box.cx, box.cy)), None)
+        if found is not None:
+            self.pipeline.config.exclude = (found,)
+            return found
+        sw, sh = ME_TILE_SCALE
+        tile = Box(
+            max(0.0, box.cx - box.w * sw / 2),
+            max(0.0, box.cy - box.h * sh / 2),
+            box.w * sw,
+            box.h * sh,
+        )
+        self.pipeline.config.exclude = (tile,)
+        return tile
+
+    def set_focus(self, participant_id: str | None) -> None:
+        """The participant the user is talking to, sampled at full rate (None: automatic)."""
+        self.focus = participant_id
+        self.pipeline.focus = participant_id
+
+    def update_settings(self, settings: Settings) -> None:
+        """Apply new settings: the CPU budget at once; a new context gets a new prompter.
+
+        ``sensitivity`` is kept for the cue engine, which has no such knob yet.
+        """
+        old, self.settings = self.settings, settings
+        scheduler = self.pipeline.config.scheduler
+        if scheduler.budget_cores is not None:  # None: an offline pipeline, no limit wanted
+            scheduler.budget_cores = settings.cpu_budget * (os.cpu_count() or 1)
+        if settings.context != old.context and self.prompter is not None:
+            self.prompter = open_prompter(settings)
+
+    def dismiss(self, t: float) -> None:
+        """The user closed the prompt card at ``t`` (never earlier than the last frame)."""
+        if self.prompter is not None:
+            self.prompter.dismiss(max(t, self._last_t))
+
+    def not_now(self, t: float) -> None:
+        """The user pressed "not now" on the card."""
+        if self.prompter is not None:
+            self.prompter.not_now(max(t, self._last_t))
+
+    def _excluded(self, box: Box) -> bool:
+        return any(r.contains_point(box.cx, box.cy) for r in self.pipeline.config.exclude)
+
+    def _forget_gone(self, kept: set[str]) -> None:
+        for gone in self._known - kept:
+            if self.engine is not None:
+                self.engine.forget(gone)
+            if self.prompter is not None:
+                self.prompter.forget(gone)
+        self._known = set(kept)
+
+    def _cues(
+        self, result: StepResult, faces: Mapping[str, Face]
+    ) -> tuple[tuple[CueEvent, ...], tuple[Cluster, ...], Prompt | None]:
+        if self.engine is None:
+            return (), (), None
+        update: CueUpdateLike = self.engine.update(result.t, faces)
+        prompt = None
+        if self.prompter is not None:
+            self.prompter.baselines(update.ready, result.t)
+        for cluster in update.clusters:
+            if prompt is None and self.prompter is not None and self._may_prompt(cluster):
+                prompt = self.prompter.offer(cluster, result.t)
+        return tuple(update.events), tuple(update.clusters), prompt
+
+    def _may_prompt(self, cluster: Cluster) -> bool:
+        return self.settings.pattern_enabled(cluster.pattern) and (
+            cluster.participant in self._known
+        )
+
+
+def to_screen(box: Box, frame: Frame) -> Box:
+    """A box in frame pixels as screen (capture) coordinates."""
+    r = frame.region
+    sx, sy = r.w / frame.width, r.h / frame.height
+    return Box(r.x + box.x * sx, r.y + box.y * sy, box.w * sx, box.h * sy)
+
+
+def _by_id(participants: Sequence[Participant]) -> list[Participant]:
+    return sorted(participants, key=lambda p: (len(p.id), p.id))
+
+
+@dataclass(frozen=True)
+class LiveUpdate:
+    """What the overlay shows: the latest state, never a backlog."""
+
+    target: TargetState
+    paused: bool = False
+    participants: tuple[Seen, ...] = ()
+    prompt: Prompt | None = None
+    prompt_box: Box | None = None
+    """The prompted participant's face box in screen coordinates."""
+    frames: int = 0
+    analysed_fps: float = 0.0
+    error: str | None = None
+    tiles: tuple[Box, ...] = ()
+
+
+class Mailbox:
+    """A one-slot box between the worker and the UI: a new update replaces the old one.
+
+    A prompt is the one thing not to lose: an untaken prompt stays until the UI takes
+    it, even when newer updates without one replace the rest.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._update: LiveUpdate | None = None
+
+    def put(self, update: LiveUpdate) -> None:
+        """Replace the waiting update, keeping an untaken prompt."""
+        with self._lock:
+            old = self._update
+            if old is not None and old.prompt is not None and update.prompt is None:
+                update = _with_prompt(update, old.prompt, old.prompt_box)
+            if old is not None and old.error is not None and update.error is None:
+                update = _with_error(update, old.error)
+            self._update = update
+
+    def take(self) -> LiveUpdate | None:
+        """The latest update since the last take, or None."""
+        with self._lock:
+            update, self._update = self._update, None
+            return update
+
+
+def _with_prompt(update: LiveUpdate, prompt: Prompt, box: Box | None) -> LiveUpdate:
+    return dataclasses.replace(update, prompt=prompt, prompt_box=box)
+
+
+def _with_error(update: LiveUpdate, error: str) -> LiveUpdate:
+    return dataclasses.replace(update, error=error)
+
+
+class EventsLog:
+    """The events JSONL of ``companion run --events-jsonl`` (see DESIGN.md).
+
+    Each line has ``type`` and ``t`` (seconds since the run started). Boxes are in screen
+    coordinates. A ``participants`` line is written whenever the set of ids changes or the
+    captured region moves; a ``target`` line whenever the window state or region changes.
+    """
+
+    def __init__(self, handle: IO[str], t0: float) -> None:
+        self._handle = handle
+        self._t0 = t0
+        self._lock = threading.Lock()
+        self._last_ids: tuple[str, ...] | None = None
+        self._last_region: Box | None = None
+        self._last_target: tuple[str, Box | None] | None = None
+
+    def target(self, t: float, state: TargetState) -> None:
+        """Log a change of the window state or region."""
+        key = (state.status, state.region)
+        if key == self._last_target:
+            return
+        self._last_target = key
+        line: dict[str, Any] = {"type": "target", "status": state.status}
+        if state.region is not None:
+            line["region"] = state.region.as_list(0)
+        if state.window is not None:
+            line["title"] = state.window.title
+        self._write(t, line)
+
+    def result(self, result: LiveResult) -> None:
+        """Log participants (when changed), events, clusters and the prompt of one frame."""
+        ids = tuple(p.id for p in result.participants)
+        if ids != self._last_ids or result.region != self._last_region:
+            self._last_ids, self._last_region = ids, result.region
+            self._write(
+                result.t,
+                {
+                    "type": "participants",
+                    "count": len(ids),
+                    "region": result.region.as_list(0),
+                    "participants": [
+                        {"id": p.id, "box": p.box.as_list()} for p in result.participants
+                    ],
+                },
+            )
+        for e in result.events:
+            self._write(
+                result.t,
+                {
+                    "type": "event",
+                    "participant": e.participant,
+                    "cue": e.cue,
+                    "start_s": self._rel(e.start),
+                    "end_s": self._rel(e.end),
+                    "peak_s": self._rel(e.peak),
+                    "strength": round(e.strength, 3),
+                    "micro": e.micro,
+                },
+            )
+        for c in result.clusters:
+            self._write(
+                result.t,
+                {
+                    "type": "cluster",
+                    "participant": c.participant,
+                    "pattern": c.pattern,
+                    "cues": list(c.cues),
+                    "start_s": self._rel(c.start),
+                    "end_s": self._rel(c.end),
+                },
+            )
+        if result.prompt is not None:
+            p = result.prompt
+            line = {"type": "prompt", "participant": p.participant, "pattern": p.pattern}
+            self._write(result.t, {**line, "text": p.text, "detail": p.detail})
+
+    def note(self, t: float, kind: str, **fields: Any) -> None:
+        """Any other line (``pause``, ``error``, ...)."""
+        self._write(t, {"type": kind, **fields})
+
+    def _rel(self, t: float) -> float:
+        return round(t - self._t0, 3)
+
+    def _write(self, t: float, line: dict[str, Any]) -> None:
+        line = {"type": line["type"], "t": self._rel(t), **line}
+        with self._lock:  # the worker and the UI (pause, resume) both write
+            self._handle.write(json.dumps(line) + "\n")
+            self._handle.flush()
+
+
+@dataclass
+class RunnerConfig:
+    """How the loop paces itself."""
+
+    max_fps: float = 20.0
+    poll_interval_s: float = 0.5
+    idle_sleep_s: float = 0.1
+
+
+@dataclass
+class _Controls:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    masks: tuple[Box, ...] = ()
+    paused: bool = False
+    retarget: Callable[[], CaptureTarget] | None = None
+
+
+class LiveRunner:
+    """The worker loop. Build it anywhere; call `run` in the thread that should own
+    capture, the window lister and the models (all are created there and used only there).
+    """
+
+    def __init__(
+        self,
+        open_target: Callable[[], CaptureTarget],
+        open_session: Callable[[], LiveSession],
+        mailbox: Mailbox | None = None,
+        events: EventsLog | None = None,
+        config: RunnerConfig | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._open_target = open_target
+        self._open_session = open_session
+        self.mailbox = mailbox or Mailbox()
+        self.events = events
+        self.config = config or RunnerConfig()
+        self._clock = clock
+        self._controls = _Controls()
+        self._commands: queue.SimpleQueue[Callable[[LiveSession], None]] = queue.SimpleQueue()
+
+    def set_paused(self, paused: bool) -> None:
+        """Stop or restart capturing (thread-safe)."""
+        with self._controls.lock:
+            self._controls.paused = paused
+
+    @property
+    def paused(self) -> bool:
+        """Whether capturing is paused by the user."""
+        with self._controls.lock:
+            return self._controls.paused
+
+    def set_target(self, open_target: Callable[[], CaptureTarget]) -> None:
+        """Capture somewhere else from the next frame on (thread-safe)."""
+        with self._controls.lock:
+            self._controls.retarget = open_target
+
+    def set_masks(self, masks: Sequence[Box]) -> None:
+        """Screen rectangles of our own overlay, painted out of every frame (thread-safe)."""
+        with self._controls.lock:
+            self._controls.masks = tuple(masks)
+
+    def call(self, command: Callable[[LiveSession], None]) -> None:
+        """Run ``command(session)`` in the worker thread before the next frame."""
+        self._commands.put(command)
+
+    def run(self, stop: threading.Event) -> None:
+        """Loop until ``stop`` is set. Errors are published once, then the loop ends."""
+        from companion.capture.screen import ScreenGrabber
+
+        target: CaptureTarget | None = None
+        session: LiveSession | None = None
+        grabber = ScreenGrabber(self._clock)
+        state = TargetState("searching")
+        try:
+            target = self._open_target()
+            session = self._open_session()
+            while not stop.is_set():
+                target = self._loop(stop, target, session, grabber, state)
+        except Exception as exc:
+            log.debug("live loop failed", exc_info=True)
+            message = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
+            if self.events is not None:
+                self.events.note(self._clock(), "error", message=message)
+            self.mailbox.put(LiveUpdate(state, error=message))
+        finally:
+            grabber.close()
+            if session is not None:
+                session.pipeline.close()
+            if target is not None:
+                target.close()
+
+    def _loop(
+        self,
+        stop: threading.Event,
+        target: CaptureTarget,
+        session: LiveSession,
+        grabber: Any,
+        state: TargetState,
+    ) -> CaptureTarget:
+        """Capture until stopped or told to look elsewhere; returns the target in use."""
+        interval = 1.0 / self.config.max_fps
+        next_poll = 0.0
+        frames = 0
+        rate = _Rate()
+        while not stop.is_set():
+            self._run_commands(session)
+            now = self._clock()
+            if now >= next_poll:
+                state = target.poll()
+                next_poll = now + self.config.poll_interval_s
+                if self.events is not None:
+                    self.events.target(now, state)
+            with self._controls.lock:
+                paused, masks = self._controls.paused, self._controls.masks
+                retarget, self._controls.retarget = self._controls.retarget, None
+            if retarget is not None:
+                target.close()
+                return retarget()
+            if paused or state.status != WATCHING or state.region is None:
+                self.mailbox.put(LiveUpdate(state, paused=paused, frames=frames))
+                stop.wait(self.config.idle_sleep_s)
+                continue
+            started = self._clock()
+            frame = grabber.grab(state.region, masks)
+            if frame is None:
+                stop.wait(self.config.idle_sleep_s)
+                continue
+            result = session.step(frame)
+            frames += 1
+            if self.events is not None:
+                self.events.result(result)
+            self.mailbox.put(self._update(state, result, frames, rate.tick(frame.t)))
+            spare = interval - (self._clock() - started)
+            if spare > 0:
+                stop.wait(spare)
+        return target
+
+    def _run_commands(self, session: LiveSession) -> None:
+        while True:
+            try:
+                command = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            command(session)
+
+    @staticmethod
+    def _update(state: TargetState, result: LiveResult, frames: int, fps: float) -> LiveUpdate:
+        box = None
+        if result.prompt is not None:
+            box = next(
+                (p.box for p in result.participants if p.id == result.prompt.participant), None
+            )
+        return LiveUpdate(
+            TargetState(state.status, result.region, state.window),
+            participants=result.participants,
+            prompt=result.prompt,
+            prompt_box=box,
+            frames=frames,
+            analysed_fps=fps,
+            tiles=result.tiles,
+        )
+
+
+class _Rate:
+    """Frames per second over the last couple of seconds."""
+
+    def __init__(self, window_s: float = 2.0) -> None:
+        self._window = window_s
+        self._times: list[float] = []
+
+    def tick(self, t: float) -> float:
+        self._times.append(t)
+        self._times = [x for x in self._times if t - x <= self._window]
+        if len(self._times) < 2:
+            return 0.0
+        return (len(self._times) - 1) / (self._times[-1] - self._times[0])
+
+
+def open_cues(settings: Settings) -> tuple[CueEngineLike | None, PrompterLike | None]:
+    """The cue engine and prompter for ``settings``; None for parts not installed yet."""
+    try:
+        from companion.cues.engine import CueEngine
+    except ImportError:
+        log.warning("the cue engine is not available; only participants are reported")
+        return None, None
+    engine: CueEngineLike = CueEngine(rules=None)
+    return engine, open_prompter(settings)
+
+
+def open_prompter(settings: Settings) -> PrompterLike | None:
+    """The prompter for ``settings``' context, or None when it is not installed."""
+    try:
+        from companion.prompts.pacing import PacingConfig, Prompter
+    except ImportError:
+        log.warning("the prompter is not available; movements are logged but not prompted")
+        return None
+    config = PacingConfig()
+    if settings.pacing in PACING:
+        per_ten, cooldown = PACING[settings.pacing]
+        config = replace(config, max_per_ten_minutes=per_ten, participant_cooldown_s=cooldown)
+    prompter: PrompterLike = Prompter(context=settings.context, config=config)
+    return prompter
+
+
+def build_runner(
+    attach: str | None,
+    region: Box | None,
+    settings: Settings,
+    events: EventsLog | None = None,
+    mailbox: Mailbox | None = None,
+) -> LiveRunner:
+    """A runner that follows the window titled ``attach`` (any meeting window when None),
+    or watches ``region``, with the real pipeline, cue engine and prompter.
+    """
+    from companion.capture.windows.follow import FixedRegion
+
+    def open_target() -> CaptureTarget:
+        if region is not None:
+            return FixedRegion(region)
+        return follow_window(attach)
+
+    def open_session() -> LiveSession:
+        from companion.vision.stack import open_pipeline
+
+        engine, prompter = open_cues(settings)
+        return LiveSession(open_pipeline(), engine, prompter, settings)
+
+    return LiveRunner(open_target, open_session, mailbox, events)
+
+
+def follow_window(attach: str | None) -> CaptureTarget:
+    """A follower for the window whose title contains ``attach``, or any meeting window."""
+    from companion.capture.windows import open_lister
+    from companion.capture.windows.follow import WindowFollower
+    from companion.capture.windows.matching import meeting_matcher, title_matcher
+
+    matcher = title_matcher(attach) if attach else meeting_matcher
+    return WindowFollower(open_lister(), matcher)
+
+
+def run_headless(runner: LiveRunner, exit_after: float | None) -> LiveUpdate | None:
+    """Run the loop in this thread until ``exit_after`` seconds pass (or Ctrl-C)."""
+    stop = threading.Event()
+    timer = threading.Timer(exit_after, stop.set) if exit_after is not None else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    try:
+        runner.run(stop)
+    finally:
+        stop.set()
+        if timer is not None:
+            timer.cancel()
+    return runner.mailbox.take()
+
+
+def open_events(path: Path | None) -> IO[str] | None:
+    """The events file opened for writing (line-buffered), or None."""
+    if path is None:
+        return None
+    from companion.cli import _check_writable
+
+    _check_writable(path)
+    return path.open("w", encoding="utf-8", buffering=1)

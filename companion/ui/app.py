@@ -1,0 +1,417 @@
+"""The overlay application: panel, markers, prompt card and tray around a `LiveRunner`.
+
+The runner works in its own thread (capture, window finding and the models all live
+there); this side polls its `Mailbox` a dozen times a second and shows only the latest
+update, so the UI never waits for a frame and a slow frame is simply skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from companion.capture.windows import WAYLAND_MESSAGE, display_server
+from companion.live import EventsLog, LiveRunner, LiveSession, LiveUpdate
+from companion.model import Box, Prompt
+from companion.settings import Settings, load_settings, save_settings
+from companion.ui.qtenv import scrub_cv2_qt_paths
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 80
+EXIT_WAYLAND = 3
+
+
+@dataclass(frozen=True)
+class OverlayOptions:
+    """What ``companion run`` was asked for."""
+
+    attach: str | None = None
+    region: Box | None = None
+    """Capture coordinates (physical pixels on X11 and Windows)."""
+    exit_after: float | None = None
+    settings_path: Path | None = None
+
+
+def _application() -> object:
+    """The QApplication, created once with the overlay's style."""
+    scrub_cv2_qt_paths()
+    from PyQt6.QtWidgets import QApplication
+
+    from companion.ui import theme
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("companion")
+        app.setApplicationDisplayName("Companion")
+        app.setQuitOnLastWindowClosed(False)
+        app.setStyleSheet(theme.STYLE)
+    return app
+
+
+def show_message(text: str) -> None:
+    """A plain message box (used where the overlay cannot run, such as Wayland)."""
+    _application()
+    from PyQt6.QtWidgets import QMessageBox
+
+    QMessageBox.information(None, "Companion", text)
+
+
+def run_overlay(
+    options: OverlayOptions,
+    make_runner: Callable[[Settings, EventsLog | None], LiveRunner],
+    events: EventsLog | None = None,
+) -> int:
+    """Run the overlay until the user quits (or ``exit_after`` passes); the exit code."""
+    app = _application()
+    from PyQt6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    if display_server() == "wayland":
+        show_message(WAYLAND_MESSAGE)
+        return EXIT_WAYLAND
+    loaded = load_settings(options.settings_path)
+    overlay = Overlay(options, loaded.settings, make_runner(loaded.settings, events), events)
+    if loaded.notice:
+        overlay.notify(loaded.notice)
+    overlay.start()
+    try:
+        app.exec()
+    finally:
+        overlay.stop()
+    return 0
+
+
+class Overlay:
+    """Wires the widgets to a runner. Create after the QApplication."""
+
+    def __init__(
+        self,
+        options: OverlayOptions,
+        settings: Settings,
+        runner: LiveRunner,
+        events: EventsLog | None = None,
+    ) -> None:
+        from PyQt6.QtCore import QTimer
+        from PyQt6.QtGui import QKeySequence, QShortcut
+
+        from companion.ui.hotkey import SHORTCUT_TEXT, GlobalHotkey
+        from companion.ui.markers import MarkerLayer
+        from companion.ui.panel import Panel
+        from companion.ui.tray import Tray
+
+        self.options = options
+        self.settings = settings
+        self.runner = runner
+        self.events = events
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=runner.run, args=(self._stop,), name="companion-live", daemon=True
+        )
+        self.hotkey = GlobalHotkey()
+        self.panel = Panel(SHORTCUT_TEXT)
+        self.markers = MarkerLayer()
+        self.card: object | None = None
+        self.tray = Tray() if Tray.available() else None
+        self.last: LiveUpdate | None = None
+        self.error_shown: str | None = None
+        self.focus: str | None = None
+        self.me: str | None = None
+        self._notice: str | None = None
+        self._excluded: set[int] = set()
+        self._dialogs: list[object] = []
+        self._shortcut = QShortcut(QKeySequence(SHORTCUT_TEXT), self.panel)
+        self._timer = QTimer()
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self.poll)
+        self._connect()
+
+    def _connect(self) -> None:
+        from PyQt6.QtCore import Qt
+        from PyQt6.QtWidgets import QApplication
+
+        self.panel.pause_toggled.connect(self.set_paused)
+        self.panel.focus_changed.connect(self._set_focus)
+        self.panel.me_changed.connect(self._set_me)
+        self.panel.settings_requested.connect(self.open_settings)
+        self.panel.region_requested.connect(self.pick_region)
+        self._shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        self._shortcut.activated.connect(lambda: self.set_paused(not self.runner.paused))
+        if self.tray is not None:
+            self.tray.pause_action.triggered.connect(
+                lambda: self.set_paused(not self.runner.paused)
+            )
+            self.tray.panel_action.triggered.connect(self.panel.show)
+            self.tray.settings_action.triggered.connect(self.open_settings)
+            self.tray.region_action.triggered.connect(self.pick_region)
+            self.tray.quit_action.triggered.connect(QApplication.quit)
+
+    def start(self) -> None:
+        """Show the panel, start the worker, the poll timer and the shortcut."""
+        from PyQt6.QtCore import QTimer
+        from PyQt6.QtWidgets import QApplication
+
+        from companion.ui.hotkey import SHORTCUT_TEXT
+
+        if self.hotkey.start():
+            shortcut = f"{SHORTCUT_TEXT} pauses from anywhere"
+        else:
+            shortcut = f"{SHORTCUT_TEXT} pauses while Companion has the focus"
+        self.panel.pause_button.setToolTip(shortcut)
+        self.panel.hint_label.setText(shortcut)
+        self.panel.set_state(
+            "Starting", self._notice or "Looking for the meeting window", "#8d96a1"
+        )
+        self.panel.show()
+        self._exclude(self.panel)
+        if self.tray is not None:
+            self.tray.show()
+        self._thread.start()
+        self._timer.start()
+        if not self.settings.first_run_done:
+            self.show_first_run()
+        if self.options.exit_after is not None:
+            QTimer.singleShot(round(self.options.exit_after * 1000), QApplication.quit)
+
+    def stop(self) -> None:
+        """Stop the worker (waits a little for it) and release the shortcut."""
+        self._timer.stop()
+        self._stop.set()
+        self._thread.join(timeout=10.0)
+        self.hotkey.stop()
+
+    def notify(self, message: str) -> None:
+        """A message shown once in the panel (settings problems and the like)."""
+        self._notice = message
+        log.warning("%s", message)
+
+    # -- reacting to the worker ------------------------------------------------------
+
+    def poll(self) -> None:
+        """Take the latest update, if any, and show it."""
+        if self.hotkey.take():
+            self.set_paused(not self.runner.paused)
+        update = self.runner.mailbox.take()
+        if update is None:
+            return
+        self.last = update
+        if update.error is not None:
+            self._show_error(update.error)
+            return
+        self._show_state(update)
+        self._show_markers(update)
+        if not self.panel.pinned:
+            self._place_panel(update)
+        if update.prompt is not None:
+            self.show_prompt(update.prompt, update.prompt_box)
+        self._publish_masks()
+
+    def _show_error(self, message: str) -> None:
+        from companion.ui import theme
+
+        self.markers.set_markers(Box(0, 0, 0, 0), [])
+        if self.error_shown == message:
+            return
+        self.error_shown = message
+        self.panel.set_state("Stopped", message, theme.ERROR)
+        if self.tray is not None:
+            self.tray.set_state(self.runner.paused, theme.ERROR, "stopped")
+            self.tray.icon.showMessage("Companion stopped", message)
+
+    def _show_state(self, update: LiveUpdate) -> None:
+        from companion.ui import theme
+
+        target = update.target
+        if update.paused:
+            state, colour, status = "Paused", theme.PAUSED, "Nothing is being watched."
+        elif target.watching:
+            state, colour = "Watching", theme.WATCHING
+            count = len(update.participants)
+            people = f"{count} {'person' if count == 1 else 'people'}"
+            where = f'"{target.window.title}"' if target.window else "the chosen region"
+            status = f"{where} \u00b7 {people} \u00b7 {update.analysed_fps:.0f} fps"
+        else:
+            state, colour, status = "Waiting", theme.WAITING, target.describe()
+        if self._notice:
+            status = f"{status}\n{self._notice}"
+        self.panel.set_state(state, status, colour)
+        self.panel.set_paused(update.paused)
+        self.panel.set_participants([p.id for p in update.participants])
+        if self.tray is not None:
+            self.tray.set_state(update.paused, colour, state.lower())
+
+    def _show_markers(self, update: LiveUpdate) -> None:
+        from companion.ui.geometry import to_logical
+        from companion.ui.markers import build_markers
+
+        region = update.target.region
+        if update.paused or not update.target.watching or region is None:
+            self.markers.set_markers(Box(0, 0, 0, 0), [])
+            return
+        faces = [(p.id, to_logical(p.box)) for p in update.participants]
+        window = to_logical(region)
+        tiles = [to_logical(t) for t in update.tiles]
+        self.markers.set_markers(window, build_markers(window, faces, self.focus, self.me, tiles))
+        self._exclude(self.markers)
+
+    def _place_panel(self, update: LiveUpdate) -> None:
+        from companion.ui.geometry import to_logical, to_rect, virtual_screen
+        from companion.ui.layout import place_panel
+        from companion.ui.panel import PANEL_SIZE
+
+        target = update.target
+        anchor = target.window.frame if target.window is not None else target.region
+        if anchor is None:
+            return
+        faces = [to_logical(p.box) for p in update.participants]
+        box = place_panel(PANEL_SIZE, to_logical(anchor), virtual_screen(), faces)
+        rect = to_rect(box)
+        if self.panel.geometry().topLeft() != rect.topLeft():
+            self.panel.move(rect.topLeft())
+
+    def show_prompt(self, prompt: Prompt, face: Box | None) -> None:
+        """Show ``prompt`` on a card near the face (replacing any card still showing)."""
+        from companion.ui.card import CARD_SIZE, PromptCard
+        from companion.ui.geometry import to_logical, to_rect, virtual_screen
+        from companion.ui.layout import place_card
+
+        old = self.card
+        if isinstance(old, PromptCard):
+            old.finished.disconnect()
+            old.hide()
+            old.deleteLater()
+        card = PromptCard(prompt.text, prompt.detail)
+        screen = virtual_screen()
+        last = self.last
+        region = last.target.region if last is not None else None
+        window = to_logical(region) if region is not None else screen
+        faces = [to_logical(p.box) for p in last.participants] if last is not None else []
+        tiles = [to_logical(t) for t in last.tiles] if last is not None else []
+        anchor = to_logical(face) if face is not None else window
+        if face is not None:
+            faces.append(anchor)
+        place = place_card(CARD_SIZE, anchor, window, faces, screen, tiles)
+        card.move(to_rect(place).topLeft())
+        card.dismissed.connect(lambda: self.runner.call(_dismiss))
+        card.not_now.connect(lambda: self.runner.call(_not_now))
+        card.finished.connect(self._card_gone)
+        self.card = card
+        card.present()
+        self._exclude(card)
+        self._publish_masks()
+
+    def _card_gone(self) -> None:
+        self.card = None
+        self._publish_masks()
+
+    def _publish_masks(self) -> None:
+        """Tell the worker which screen rectangles our own windows cover (X11 needs it)."""
+        from PyQt6.QtWidgets import QApplication
+
+        from companion.ui.geometry import from_rect, to_physical
+
+        boxes = [] if id(self.markers) in self._excluded else self.markers.painted_boxes()
+        for widget in QApplication.topLevelWidgets():
+            if widget is self.markers or not widget.isVisible() or id(widget) in self._excluded:
+                continue
+            boxes.append(from_rect(widget.frameGeometry()))
+        self.runner.set_masks([to_physical(b) for b in boxes])
+
+    def _exclude(self, widget: object) -> None:
+        from PyQt6.QtWidgets import QWidget
+
+        from companion.ui.exclusion import exclude_from_capture
+
+        if (
+            isinstance(widget, QWidget)
+            and id(widget) not in self._excluded
+            and widget.isVisible()
+            and exclude_from_capture(widget)
+        ):
+            self._excluded.add(id(widget))
+
+    # -- user actions ----------------------------------------------------------------
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause or resume watching."""
+        self.runner.set_paused(paused)
+        self.panel.set_paused(paused)
+        if self.events is not None:
+            self.events.note(time.monotonic(), "pause" if paused else "resume")
+        if paused:
+            self.markers.set_markers(Box(0, 0, 0, 0), [])
+
+    def _set_focus(self, pid: object) -> None:
+        self.focus = pid if isinstance(pid, str) else None
+        focus = self.focus
+        self.runner.call(lambda s: s.set_focus(focus))
+
+    def _set_me(self, pid: object) -> None:
+        self.me = pid if isinstance(pid, str) else None
+        me = self.me
+        self.runner.call(lambda s: _mark_me(s, me))
+
+    def open_settings(self) -> None:
+        """The settings dialog; saved settings apply at once."""
+        from companion.ui.dialogs import SettingsDialog
+
+        dialog = SettingsDialog(self.settings)
+        if dialog.exec():
+            self.settings = dialog.chosen()
+            self._save()
+            chosen = self.settings
+            self.runner.call(lambda s: s.update_settings(chosen))
+
+    def show_first_run(self) -> None:
+        """What it does and does not do, and the sentence for the chat."""
+        from companion.ui.dialogs import FirstRunDialog
+
+        dialog = FirstRunDialog(self.settings.context)
+        dialog.accepted.connect(self._first_run_read)
+        self._dialogs.append(dialog)
+        dialog.show()
+
+    def _first_run_read(self) -> None:
+        self.settings = replace(self.settings, first_run_done=True)
+        self._save()
+
+    def pick_region(self) -> None:
+        """Let the user drag a rectangle to watch instead of a window."""
+        from companion.ui.dialogs import RegionPicker
+
+        picker = RegionPicker()
+        picker.picked.connect(self._region_picked)
+        self._dialogs.append(picker)
+        picker.show()
+
+    def _region_picked(self, box: object) -> None:
+        from companion.capture.windows.follow import FixedRegion
+        from companion.ui.geometry import to_physical
+
+        if isinstance(box, Box):
+            region = to_physical(box)
+            self.runner.set_target(lambda: FixedRegion(region))
+
+    def _save(self) -> None:
+        try:
+            save_settings(self.settings, self.options.settings_path)
+        except Exception as exc:
+            self.notify(f"Settings could not be saved: {exc}")
+
+
+def _dismiss(session: LiveSession) -> None:
+    session.dismiss(time.monotonic())
+
+
+def _not_now(session: LiveSession) -> None:
+    session.not_now(time.monotonic())
+
+
+def _mark_me(session: LiveSession, pid: str | None) -> None:
+    session.mark_me(pid)

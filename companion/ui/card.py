@@ -1,0 +1,141 @@
+"""The prompt card: one check-in idea near the person's tile, fading out by itself."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QPropertyAnimation, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QColor, QPainter, QPaintEvent
+from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from companion.ui import theme
+
+CARD_SIZE = (330, 136)
+"""Logical pixels."""
+
+
+class PromptCard(QWidget):
+    """A small dark card: a title, the question, one line of what moved, two buttons.
+
+    It fades in gently, stays ``lifetime_s`` seconds, then fades out and closes by itself;
+    "Dismiss" and "Not now" close it at once. Never flashes.
+    """
+
+    dismissed = pyqtSignal()
+    """The user pressed Dismiss."""
+    not_now = pyqtSignal()
+    """The user pressed Not now."""
+    finished = pyqtSignal()
+    """The card is gone (by a button or by fading out)."""
+
+    def __init__(
+        self,
+        text: str,
+        detail: str = "",
+        lifetime_s: float = 15.0,
+        fade_ms: int = 900,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setWindowTitle("Companion prompt")
+        self.setWindowFlags(
+            Qt.WindowType.Tool
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint
+            | Qt.WindowType.WindowDoesNotAcceptFocus
+        )
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setFixedSize(*CARD_SIZE)
+        self._fade_ms = fade_ms
+        self._done = False
+
+        title = QLabel("CHECK-IN IDEA")
+        title.setProperty("role", "title")
+        self.text_label = QLabel(text)
+        self.text_label.setProperty("role", "prompt")
+        self.text_label.setWordWrap(True)
+        self.detail_label = QLabel(detail)
+        self.detail_label.setProperty("role", "dim")
+        self.detail_label.setVisible(bool(detail))
+        self.not_now_button = QPushButton("Not now")
+        self.not_now_button.setProperty("role", "quiet")
+        self.dismiss_button = QPushButton("Dismiss")
+        self.dismiss_button.setProperty("role", "quiet")
+        for button in (self.not_now_button, self.dismiss_button):
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        self.detail_label.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addStretch(1)
+        buttons.addWidget(self.not_now_button)
+        buttons.addWidget(self.dismiss_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 10, 4)
+        layout.setSpacing(3)
+        layout.addWidget(title)
+        layout.addWidget(self.text_label, 1)
+        layout.addWidget(self.detail_label)
+        layout.addLayout(buttons)
+
+        self._fade = QPropertyAnimation(self, b"windowOpacity", self)
+        self._life = QTimer(self)
+        self._life.setSingleShot(True)
+        self._life.setInterval(round(lifetime_s * 1000))
+        self._life.timeout.connect(self.fade_out)
+        self.dismiss_button.clicked.connect(self._on_dismiss)
+        self.not_now_button.clicked.connect(self._on_not_now)
+
+    @property
+    def text(self) -> str:
+        """The question shown."""
+        return self.text_label.text()
+
+    def present(self) -> None:
+        """Show the card with a short fade-in and start its lifetime."""
+        self.setWindowOpacity(0.0)
+        self.show()
+        self._animate(0.0, 0.96, max(1, self._fade_ms // 3))
+        self._life.start()
+
+    def fade_out(self) -> None:
+        """Fade out slowly, then close."""
+        if self._done:
+            return
+        self._life.stop()
+        self._fade.finished.connect(self._close)
+        self._animate(self.windowOpacity(), 0.0, self._fade_ms)
+
+    def _animate(self, start: float, end: float, ms: int) -> None:
+        self._fade.stop()
+        self._fade.setDuration(ms)
+        self._fade.setStartValue(start)
+        self._fade.setEndValue(end)
+        self._fade.start()
+
+    def _on_dismiss(self) -> None:
+        self.dismissed.emit()
+        self._close()
+
+    def _on_not_now(self) -> None:
+        self.not_now.emit()
+        self._close()
+
+    def _close(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        self._life.stop()
+        self._fade.stop()
+        self.hide()
+        self.finished.emit()
+
+    def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802 (Qt override)
+        """Background, border and a thin accent line on the left."""
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(theme.BACKGROUND))
+        painter.setPen(QColor(theme.BORDER))
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        painter.fillRect(0, 0, 3, self.height(), QColor(theme.FOCUS))
+        painter.end()

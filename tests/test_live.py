@@ -1,0 +1,181 @@
+"""The Qt-free live loop: pipeline -> cue engine -> prompter -> events, on real clips."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from companion.capture.screen import MASK_RGB, paint_masks
+from companion.capture.video import VideoFileSource
+from companion.capture.windows.follow import (
+    CaptureTarget,
+    FixedRegion,
+    TargetState,
+)
+from companion.cues.engine import CueEngine
+from companion.errors import InputError
+from companion.live import EventsLog, LiveResult, LiveRunner, LiveSession, LiveUpdate, Mailbox, Seen
+from companion.model import Box, Prompt
+from companion.pipeline import PipelineConfig
+from companion.prompts.pacing import PacingConfig, Prompter
+from companion.settings import Settings
+from companion.vision.stack import open_pipeline
+
+ClipPath = Callable[[str], Path]
+
+
+def run_clip(path: Path, session: LiveSession, until_s: float) -> list[dict[str, object]]:
+    out = io.StringIO()
+    log = EventsLog(out, 0.0)
+    with VideoFileSource(path) as source:
+        for frame in source.frames():
+            if frame.t > until_s:
+                break
+            log.result(session.step(frame))
+    session.pipeline.close()
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def session_for(settings: Settings) -> LiveSession:
+    prompter = Prompter(settings.context, PacingConfig(warmup_s=0.0, settle_s=0.0))
+    return LiveSession(open_pipeline(PipelineConfig.offline()), CueEngine(), prompter, settings)
+
+
+def test_a_clip_gives_participants_clusters_and_a_prompt(clip: ClipPath) -> None:
+    # Labelled: a "masked" cluster at 3.8-5.9 s (and a tension one at 2.7-4.4 s).
+    lines = run_clip(clip("liveportrait_d19.mp4"), session_for(Settings()), until_s=7.0)
+    assert all(isinstance(line["t"], float | int) and "type" in line for line in lines)
+    times = [float(line["t"]) for line in lines]  # type: ignore[arg-type]
+    assert times == sorted(times)
+    people = [line for line in lines if line["type"] == "participants"]
+    assert people[-1]["count"] == 1
+    assert [p["id"] for p in people[-1]["participants"]] == ["p1"]  # type: ignore[index,union-attr]
+    assert len(people) <= 3, "participants lines only when the set changes"
+    clusters = [line for line in lines if line["type"] == "cluster"]
+    prompts = [line for line in lines if line["type"] == "prompt"]
+    assert clusters, "the clip's labelled cluster moments gave no cluster at all"
+    assert prompts
+    for prompt in prompts:
+        assert prompt["participant"] == "p1" and prompt["text"]
+        same_step = [c for c in clusters if c["t"] == prompt["t"]]
+        assert any(c["pattern"] == prompt["pattern"] for c in same_step)
+
+
+def test_patterns_switched_off_are_reported_but_never_prompted(clip: ClipPath) -> None:
+    off = replace(Settings(), patterns={"tension": False, "drop": False, "masked": False})
+    lines = run_clip(clip("liveportrait_d19.mp4"), session_for(off), until_s=7.0)
+    assert any(line["type"] == "cluster" for line in lines)
+    assert not any(line["type"] == "prompt" for line in lines)
+
+
+def test_this_is_me_keeps_a_participant_out(clip: ClipPath) -> None:
+    session = LiveSession(open_pipeline(PipelineConfig.offline()))
+    with VideoFileSource(clip("jctvc_FourPeople_1280x720_60.mp4")) as source:
+        frames = source.frames()
+        seen: LiveResult | None = None
+        for frame in frames:
+            seen = session.step(frame)
+            if frame.t > 1.5:
+                break
+        assert seen is not None and len(seen.participants) >= 3
+        me = seen.participants[0]
+        excluded = session.mark_me(me.id)
+        assert excluded is not None and excluded.contains_point(me.box.cx, me.box.cy)
+        after = [session.step(f) for f, _ in zip(frames, range(30), strict=False)]
+    session.pipeline.close()
+    assert all(me.id not in {p.id for p in r.participants} for r in after)
+    for result in after:
+        assert all(not excluded.contains_point(p.box.cx, p.box.cy) for p in result.participants)
+    assert after[-1].participants, "the others are still watched"
+
+
+def state(status: str = "watching") -> TargetState:
+    return TargetState(status, Box(0, 0, 10, 10))
+
+
+def test_mailbox_keeps_only_the_latest_but_never_loses_a_prompt() -> None:
+    box = Mailbox()
+    assert box.take() is None
+    prompt = Prompt("p2", "tension", 3.0, "Good moment to ask: 'How does that land?'")
+    box.put(LiveUpdate(state(), frames=1, prompt=prompt, prompt_box=Box(1, 2, 3, 4)))
+    box.put(LiveUpdate(state(), frames=2))
+    box.put(LiveUpdate(state(), frames=3, error="capture failed"))
+    box.put(LiveUpdate(state(), frames=4))
+    latest = box.take()
+    assert latest is not None
+    assert latest.frames == 4
+    assert latest.prompt == prompt and latest.prompt_box == Box(1, 2, 3, 4)
+    assert latest.error == "capture failed"
+    assert box.take() is None
+
+
+def test_events_log_writes_participants_on_change_and_targets_once() -> None:
+    out = io.StringIO()
+    log = EventsLog(out, 100.0)
+    region = Box(10, 10, 640, 360)
+    one = (Seen("p1", Box(20, 20, 50, 60)),)
+    log.target(100.5, state())
+    log.target(100.6, state())
+    log.result(LiveResult(101.0, region, one))
+    log.result(LiveResult(101.1, region, (Seen("p1", Box(22, 21, 50, 60)),)))
+    log.result(LiveResult(101.2, Box(50, 10, 640, 360), one))
+    lines = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [x["type"] for x in lines] == ["target", "participants", "participants"]
+    assert lines[1] == {
+        "type": "participants",
+        "t": 1.0,
+        "count": 1,
+        "region": [10.0, 10.0, 640.0, 360.0],
+        "participants": [{"id": "p1", "box": [20.0, 20.0, 50.0, 60.0]}],
+    }
+    assert lines[2]["region"] == [50.0, 10.0, 640.0, 360.0]
+
+
+def test_runner_reports_a_failure_once_and_stops() -> None:
+    def no_window() -> CaptureTarget:
+        raise InputError("cannot open the X display")
+
+    out = io.StringIO()
+    runner = LiveRunner(no_window, lambda: LiveSession(open_pipeline()), events=EventsLog(out, 0.0))
+    finished = threading.Event()
+    thread = threading.Thread(target=lambda: (runner.run(threading.Event()), finished.set()))
+    thread.start()
+    thread.join(timeout=60)
+    assert finished.is_set()
+    update = runner.mailbox.take()
+    assert update is not None and update.error == "cannot open the X display"
+    assert [json.loads(x)["type"] for x in out.getvalue().splitlines()] == ["error"]
+
+
+def test_runner_while_paused_captures_nothing_but_obeys_commands() -> None:
+    stop = threading.Event()
+    calls: list[str] = []
+    runner = LiveRunner(
+        lambda: FixedRegion(Box(0, 0, 64, 64)), lambda: LiveSession(open_pipeline())
+    )
+    runner.set_paused(True)
+    runner.call(lambda s: calls.append("ran"))
+    runner.call(lambda s: stop.set())
+    thread = threading.Thread(target=runner.run, args=(stop,))
+    thread.start()
+    thread.join(timeout=60)
+    assert calls == ["ran"]
+    update = runner.mailbox.take()
+    assert update is None or (update.paused and update.frames == 0)
+
+
+def test_masks_paint_over_our_own_pixels() -> None:
+    pixels = np.full((100, 200, 3), 200, np.uint8)
+    region = Box(1000, 500, 200, 100)
+    paint_masks(pixels, region, [Box(1150, 450, 100, 80), Box(0, 0, 10, 10)])
+    assert (pixels[0:30, 150:200] == MASK_RGB).all()
+    assert (pixels[30:, :] == 200).all() and (pixels[:, :150] == 200).all()
+    retina = np.full((200, 400, 3), 200, np.uint8)
+    paint_masks(retina, region, [Box(1000, 500, 50, 50)])
+    assert (retina[:100, :100] == MASK_RGB).all() and (retina[100:, :] == 200).all()

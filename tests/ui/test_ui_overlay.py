@@ -1,0 +1,116 @@
+"""The overlay around a real LiveRunner: errors shown once, prompt buttons reach the prompter."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from companion.capture.windows.follow import FixedRegion
+from companion.live import LiveRunner, LiveSession
+from companion.model import Box, Cluster, Face, RGBImage
+from companion.pipeline import Pipeline
+from companion.prompts.pacing import PacingConfig, Prompter
+from companion.settings import Settings, load_settings
+from companion.ui import theme
+from companion.ui.app import Overlay, OverlayOptions
+from companion.ui.card import PromptCard
+from companion.ui.layout import overlaps
+from companion.vision.tiling import Detection
+
+REGION = Box(0, 0, 640, 360)
+
+
+class NoFaces:
+    """A face detector for a pipeline that is never stepped (the runner stays paused)."""
+
+    def detect(self, pixels: RGBImage, window: Box) -> list[Detection]:
+        return []
+
+    def close(self) -> None:
+        pass
+
+
+class NoLandmarks:
+    def landmark(
+        self, pixels: RGBImage, crop: Box, t: float, within: Box | None = None
+    ) -> Face | None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+def overlay_for(runner: LiveRunner, tmp_path: Path) -> Overlay:
+    options = OverlayOptions(settings_path=tmp_path / "settings.json")
+    return Overlay(options, Settings(first_run_done=True), runner)
+
+
+def test_a_worker_error_is_shown_once_and_the_ui_stays_alive(qtbot: QtBot, tmp_path: Path) -> None:
+    def broken_session() -> LiveSession:
+        raise RuntimeError("the face model could not be loaded")
+
+    runner = LiveRunner(lambda: FixedRegion(REGION), broken_session)
+    overlay = overlay_for(runner, tmp_path)
+    qtbot.addWidget(overlay.panel)
+    overlay.start()
+    try:
+        qtbot.waitUntil(lambda: overlay.error_shown is not None, timeout=10_000)
+        assert overlay.panel.state_label.text() == "Stopped"
+        assert "could not be loaded" in overlay.panel.status_label.text()
+        assert overlay.panel.indicator.colour == theme.ERROR
+        assert overlay.panel.isVisible()
+        overlay.panel.pause_button.click()
+        assert overlay.panel.pause_button.text() == "Resume"
+    finally:
+        overlay.stop()
+
+
+def test_dismissing_a_card_reaches_the_prompter_in_the_worker(qtbot: QtBot, tmp_path: Path) -> None:
+    prompter = Prompter("meeting", PacingConfig(warmup_s=0.0, settle_s=0.0))
+    now = time.monotonic()
+    cluster = Cluster("p1", "tension", ("brow_lower", "lip_press"), now - 0.6, now - 0.1)
+    prompt = prompter.offer(cluster, now)
+    assert prompt is not None
+
+    def session() -> LiveSession:
+        return LiveSession(Pipeline(NoFaces(), NoLandmarks), None, prompter)
+
+    runner = LiveRunner(lambda: FixedRegion(REGION), session)
+    runner.set_paused(True)
+    overlay = overlay_for(runner, tmp_path)
+    qtbot.addWidget(overlay.panel)
+    overlay.start()
+    try:
+        face = Box(200, 80, 90, 110)
+        overlay.show_prompt(prompt, face)
+        card = overlay.card
+        assert isinstance(card, PromptCard)
+        qtbot.addWidget(card)
+        assert card.isVisible() and card.text == prompt.text
+        placed = Box(card.x(), card.y(), card.width(), card.height())
+        assert not overlaps(placed, face)
+        card.dismiss_button.click()
+        assert overlay.card is None
+        qtbot.waitUntil(lambda: prompter.tally.set_aside == 1, timeout=10_000)
+    finally:
+        overlay.stop()
+
+
+def test_first_run_explains_and_is_remembered(qtbot: QtBot, tmp_path: Path) -> None:
+    runner = LiveRunner(
+        lambda: FixedRegion(REGION), lambda: LiveSession(Pipeline(NoFaces(), NoLandmarks))
+    )
+    runner.set_paused(True)
+    options = OverlayOptions(settings_path=tmp_path / "settings.json")
+    overlay = Overlay(options, Settings(), runner)
+    qtbot.addWidget(overlay.panel)
+    overlay.start()
+    try:
+        dialogs = [d for d in overlay._dialogs if d.isVisible()]  # type: ignore[attr-defined]
+        assert len(dialogs) == 1
+        dialogs[0].accept()  # type: ignore[attr-defined]
+        assert load_settings(options.settings_path).settings.first_run_done
+    finally:
+        overlay.stop()
