@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_bench_command(commands)
     _add_eval_command(commands)
     _add_live_commands(commands)
+    _add_review_command(commands)
     return parser
 
 
@@ -347,6 +348,45 @@ def _cmd_windows(args: argparse.Namespace) -> int:
             "companion: no meeting window found (Zoom Meeting, Zoom Webinar, Google Meet, "
             "Teams); 'companion windows --all' lists every window"
         )
+    return 0
+
+
+def _add_review_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    review = commands.add_parser(
+        "review",
+        help="review your own recording: a report of its moments, or a replay player",
+        description="Review your own recording (a self-tape, a practice answer): find the "
+        "moments where your face moved away from its own resting face, and write a "
+        "self-contained report, export them as JSON, or replay them in a player.",
+    )
+    review.add_argument("video", type=Path, help="your recording (mp4, mov, ...)")
+    review.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="report folder (default: <video name>-review next to the video)",
+    )
+    review.add_argument("--json", type=Path, metavar="OUT", help="also write the moments as JSON")
+    review.add_argument(
+        "--player",
+        action="store_true",
+        help="open the replay player (writes the report only when --out is given)",
+    )
+    review.set_defaults(handler=_cmd_review)
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from companion.review.run import run_review
+
+    done = run_review(args.video, args.out, args.json, report=not args.player, progress=_progress)
+    if done.report is not None:
+        sys.stdout.write(f"report: {done.report}\n")
+    if done.json is not None:
+        sys.stdout.write(f"moments: {done.json}\n")
+    if args.player:
+        from companion.ui.review_player import show_player
+
+        return show_player(args.video, done.review)
     return 0
 
 

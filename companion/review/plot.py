@@ -1,0 +1,89 @@
+"""The timeline image: the main movement traces against the person's own rest, moments marked.
+
+Drawn with matplotlib's object API on the Agg canvas (no pyplot, no window, no global
+state), straight to PNG bytes in memory.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from companion.review.moments import Moment
+from companion.review.signals import FaceSignals
+
+PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Brows lowered", ("brows_lowered",)),
+    ("Lips pressed", ("lips_pressed",)),
+    ("Smile and\neyes narrowed", ("smile", "eyes_narrowed")),
+    ("Eyes closing", ("eye_closure",)),
+    ("Off the lens", ("off_lens",)),
+)
+COLOURS = ("#2b6cb0", "#c05621")
+MOMENT_COLOUR = "#f6ad55"
+Y_RANGE = (-1.0, 3.2)
+
+
+def timeline_png(
+    signals: FaceSignals, moments: Sequence[Moment], duration_s: float, width_px: int = 1100
+) -> bytes:
+    """PNG bytes of the traces of ``signals`` with ``moments`` shaded and numbered."""
+    dpi = 100
+    fig = Figure(figsize=(width_px / dpi, 1.45 * len(PANELS) + 0.6), dpi=dpi)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(len(PANELS), 1, sharex=True)
+    end = max(duration_s, float(signals.t[-1]) if len(signals.t) else 0.0, 0.1)
+    for row, (ax, (label, names)) in enumerate(zip(axes, PANELS, strict=True)):
+        for number, moment in enumerate(moments, start=1):
+            ax.axvspan(
+                moment.start,
+                max(moment.end, moment.start + 0.05),
+                color=MOMENT_COLOUR,
+                alpha=0.3,
+                lw=0,
+            )
+            if row == 0:
+                ax.text(
+                    moment.start,
+                    Y_RANGE[1] - 0.15,
+                    str(number),
+                    ha="left",
+                    va="top",
+                    fontsize=8,
+                    fontweight="bold",
+                    color="#7b341e",
+                )
+        ax.axhline(0.0, color="#718096", lw=0.8)
+        ax.axhline(1.0, color="#a0aec0", lw=0.8, ls="--")
+        for name, colour in zip(names, COLOURS, strict=False):
+            values = signals.traces.get(name)
+            if values is not None and len(values):
+                ax.plot(signals.t, values.clip(*Y_RANGE), color=colour, lw=1.1, label=_legend(name))
+        if len(names) > 1:
+            ax.legend(loc="upper right", fontsize=7, frameon=False, ncol=len(names))
+        if names == ("eye_closure",):
+            for e in signals.events:
+                if e.cue == "blink":
+                    ax.plot([e.peak], [Y_RANGE[1] - 0.5], marker="v", ms=4, color="#4a5568")
+        ax.set_ylim(*Y_RANGE)
+        ax.set_xlim(0.0, end)
+        ax.set_yticks([0.0, 1.0], ["rest", "clear"], fontsize=7)
+        ax.set_ylabel(label, fontsize=8, rotation=0, ha="right", va="center")
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[-1].set_xlabel("seconds", fontsize=8)
+    axes[-1].tick_params(axis="x", labelsize=8)
+    fig.subplots_adjust(left=0.14, right=0.98, top=0.97, bottom=0.08, hspace=0.25)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def _legend(name: str) -> str:
+    return {"smile": "lip corners up", "eyes_narrowed": "eyes narrowed"}.get(name, name)
