@@ -154,6 +154,12 @@ def _add_bench_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
         help="live: frames on the wall clock, late ones dropped (default); frames: stamped "
         "at --fps and run back to back, rates per second of frame time (for a busy machine)",
     )
+    bench.add_argument(
+        "--soak",
+        type=float,
+        metavar="MINUTES",
+        help="instead: run the live path this long as fast as possible and report memory growth",
+    )
     bench.add_argument("--json", type=Path, metavar="OUT", help="write companion.bench/1 here")
     bench.set_defaults(handler=_cmd_bench)
 
@@ -182,6 +188,8 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     for clip in clips:
         if not clip.is_file():
             raise InputError(f"{clip}: no such file")
+    if args.soak is not None:
+        return _soak(args, clips)
     warmup = min(2.0, args.seconds / 3)
     config = BenchConfig(
         clips,
@@ -387,6 +395,20 @@ def _cmd_review(args: argparse.Namespace) -> int:
         from companion.ui.review_player import show_player
 
         return show_player(args.video, done.review)
+    return 0
+
+
+def _soak(args: argparse.Namespace, clips: list[Path]) -> int:
+    from companion.atomic import write_text_atomic
+    from companion.bench.soak import run_soak, soak_table
+    from companion.errors import InputError
+
+    if args.soak <= 0:
+        raise InputError("--soak takes a positive number of minutes")
+    doc = run_soak(clips, args.grid, args.size, args.soak, progress=lambda m: log.info("%s", m))
+    if args.json is not None:
+        write_text_atomic(args.json, json.dumps(doc, indent=1) + "\n")
+    sys.stdout.write(soak_table(doc) + "\n")
     return 0
 
 
