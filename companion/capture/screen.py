@@ -19,6 +19,8 @@ from companion.model import Box, Frame
 
 MASK_RGB = (24, 24, 24)
 """Colour painted over our own overlay's pixels before analysis."""
+SCREENS_REREAD_S = 5.0
+"""How often the screen layout is read again (screens added, removed or resized)."""
 
 
 class ScreenGrabber:
@@ -29,22 +31,33 @@ class ScreenGrabber:
     ``Frame.region`` is the rectangle actually grabbed, clipped to the screens.
     """
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        open_mss: Callable[[], mss.MSS] = mss.MSS,
+    ) -> None:
         self._clock = clock
+        self._open_mss = open_mss
         self._sct: mss.MSS | None = None
         self._thread: int | None = None
+        self._opened_at = 0.0
         self._index = 0
 
     def _open(self) -> mss.MSS:
         me = threading.get_ident()
+        if self._thread is not None and self._thread != me:
+            raise RuntimeError("a ScreenGrabber must be used from the thread that created it")
+        if self._sct is not None and self._clock() - self._opened_at > SCREENS_REREAD_S:
+            # mss reads the screen layout once per instance: reopen to see display changes.
+            self._sct.close()
+            self._sct = None
         if self._sct is None:
             try:
-                self._sct = mss.MSS()
+                self._sct = self._open_mss()
             except mss.ScreenShotError as exc:
                 raise InputError(f"cannot capture the screen: {exc}") from exc
             self._thread = me
-        elif self._thread != me:
-            raise RuntimeError("a ScreenGrabber must be used from the thread that created it")
+            self._opened_at = self._clock()
         return self._sct
 
     @property
@@ -82,6 +95,7 @@ class ScreenGrabber:
         try:
             shot = sct.grab(monitor)
         except mss.ScreenShotError as exc:
+            self.close()  # the screens may have changed; start afresh on the next grab
             raise InputError(f"screen capture failed: {exc}") from exc
         t = self._clock()
         bgra = np.asarray(shot, dtype=np.uint8)
