@@ -380,6 +380,18 @@ class EventsLog:
             self._handle.flush()
 
 
+class Grabber(Protocol):
+    """Captures one screen rectangle into a frame (`ScreenGrabber` in real use)."""
+
+    def grab(self, region: Box, masks: Sequence[Box] = ()) -> Frame | None:
+        """One frame of ``region`` with ``masks`` painted over; None when off-screen."""
+        ...
+
+    def close(self) -> None:
+        """Release the screen handle."""
+        ...
+
+
 @dataclass
 class RunnerConfig:
     """How the loop paces itself."""
@@ -410,7 +422,12 @@ class LiveRunner:
         events: EventsLog | None = None,
         config: RunnerConfig | None = None,
         clock: Callable[[], float] = time.monotonic,
+        open_grabber: Callable[[Callable[[], float]], Grabber] | None = None,
     ) -> None:
+        self._open_grabber = open_grabber
+        self._faults: set[tuple[str, str]] = set()
+        self.failure: Exception | None = None
+        """Why the loop could not start or ended, once `run` returned."""
         self._open_target = open_target
         self._open_session = open_session
         self.mailbox = mailbox or Mailbox()
@@ -446,12 +463,15 @@ class LiveRunner:
         self._commands.put(command)
 
     def run(self, stop: threading.Event) -> None:
-        """Loop until ``stop`` is set. Errors are published once, then the loop ends."""
-        from companion.capture.screen import ScreenGrabber
+        """Loop until ``stop`` is set.
 
+        A failure to start (no window system, no model) is published once and ends the
+        loop. A failure on one frame (a stage raising, a grab failing mid-capture) is
+        logged and published once per kind, and the loop carries on with the next frame.
+        """
         target: CaptureTarget | None = None
         session: LiveSession | None = None
-        grabber = ScreenGrabber(self._clock)
+        grabber = self._make_grabber()
         state = TargetState("searching")
         try:
             target = self._open_target()
@@ -459,6 +479,7 @@ class LiveRunner:
             while not stop.is_set():
                 target = self._loop(stop, target, session, grabber, state)
         except Exception as exc:
+            self.failure = exc
             log.debug("live loop failed", exc_info=True)
             message = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
             if self.events is not None:
@@ -503,11 +524,15 @@ class LiveRunner:
                 stop.wait(self.config.idle_sleep_s)
                 continue
             started = self._clock()
-            frame = grabber.grab(state.region, masks)
-            if frame is None:
+            try:
+                frame = grabber.grab(state.region, masks)
+                result = session.step(frame) if frame is not None else None
+            except Exception as exc:
+                self._fault(exc, state)
+                result = None
+            if result is None:
                 stop.wait(self.config.idle_sleep_s)
                 continue
-            result = session.step(frame)
             frames += 1
             if self.events is not None:
                 self.events.result(result)
@@ -516,6 +541,26 @@ class LiveRunner:
             if spare > 0:
                 stop.wait(spare)
         return target
+
+    def _make_grabber(self) -> Grabber:
+        if self._open_grabber is not None:
+            return self._open_grabber(self._clock)
+        from companion.capture.screen import ScreenGrabber
+
+        return ScreenGrabber(self._clock)
+
+    def _fault(self, exc: Exception, state: TargetState) -> None:
+        """One frame failed: say so once per kind of failure, then carry on."""
+        message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        key = (type(exc).__name__, str(exc))
+        if key in self._faults:
+            return
+        self._faults.add(key)
+        log.warning("a frame could not be analysed (%s); carrying on", message)
+        log.info("frame failure details", exc_info=exc)
+        if self.events is not None:
+            self.events.note(self._clock(), "error", message=message, fatal=False)
+        self.mailbox.put(LiveUpdate(state, error=message))
 
     def _run_commands(self, session: LiveSession) -> None:
         while True:
@@ -558,30 +603,22 @@ class _Rate:
         return (len(self._times) - 1) / (self._times[-1] - self._times[0])
 
 
-def open_cues(settings: Settings) -> tuple[CueEngineLike | None, PrompterLike | None]:
-    """The cue engine and prompter for ``settings``; None for parts not installed yet."""
-    try:
-        from companion.cues.engine import CueEngine
-    except ImportError:
-        log.warning("the cue engine is not available; only participants are reported")
-        return None, None
-    engine: CueEngineLike = CueEngine(rules=None)
-    return engine, open_prompter(settings)
+def open_cues(settings: Settings) -> tuple[CueEngineLike, PrompterLike]:
+    """The cue engine (packaged rules) and the prompter for ``settings``."""
+    from companion.cues.engine import CueEngine
+
+    return CueEngine(rules=None), open_prompter(settings)
 
 
-def open_prompter(settings: Settings) -> PrompterLike | None:
-    """The prompter for ``settings``' context, or None when it is not installed."""
-    try:
-        from companion.prompts.pacing import PacingConfig, Prompter
-    except ImportError:
-        log.warning("the prompter is not available; movements are logged but not prompted")
-        return None
+def open_prompter(settings: Settings) -> PrompterLike:
+    """The prompter for ``settings``' context and pacing choice."""
+    from companion.prompts.pacing import PacingConfig, Prompter
+
     config = PacingConfig()
     if settings.pacing in PACING:
         per_ten, cooldown = PACING[settings.pacing]
         config = replace(config, max_per_ten_minutes=per_ten, participant_cooldown_s=cooldown)
-    prompter: PrompterLike = Prompter(context=settings.context, config=config)
-    return prompter
+    return Prompter(context=settings.context, config=config)
 
 
 def build_runner(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -21,7 +23,7 @@ from companion.capture.windows.follow import (
 from companion.cues.engine import CueEngine
 from companion.errors import InputError
 from companion.live import EventsLog, LiveResult, LiveRunner, LiveSession, LiveUpdate, Mailbox, Seen
-from companion.model import Box, Prompt
+from companion.model import Box, Frame, Prompt
 from companion.pipeline import PipelineConfig
 from companion.prompts.pacing import PacingConfig, Prompter
 from companion.settings import Settings
@@ -179,3 +181,59 @@ def test_masks_paint_over_our_own_pixels() -> None:
     retina = np.full((200, 400, 3), 200, np.uint8)
     paint_masks(retina, region, [Box(1000, 500, 50, 50)])
     assert (retina[:100, :100] == MASK_RGB).all() and (retina[100:, :] == 200).all()
+
+
+class _StillGrabber:
+    """A screen that always shows the same dark frame (no display needed)."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+
+    def grab(self, region: Box, masks: object = ()) -> Frame:
+        pixels = np.zeros((int(region.h), int(region.w), 3), np.uint8)
+        return Frame(pixels, self.clock(), region)
+
+    def close(self) -> None:
+        pass
+
+
+class _FlakySession:
+    """Stands in for LiveSession: frames 2-4 raise, frame 5 takes two seconds."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop = stop
+        self.calls = 0
+        self.pipeline = SimpleNamespace(close=lambda: None)
+
+    def step(self, frame: Frame) -> LiveResult:
+        self.calls += 1
+        if self.calls in (2, 3, 4):
+            raise RuntimeError("stage failed")
+        if self.calls == 5:
+            time.sleep(2.0)
+        if self.calls >= 8:
+            self.stop.set()
+        return LiveResult(frame.t, frame.region, (), (), (), None, ())
+
+
+def test_a_failing_or_slow_frame_is_reported_once_and_the_loop_carries_on() -> None:
+    stop = threading.Event()
+    session = _FlakySession(stop)
+    out = io.StringIO()
+    runner = LiveRunner(
+        lambda: FixedRegion(Box(0, 0, 64, 48)),
+        lambda: session,  # type: ignore[arg-type,return-value]
+        events=EventsLog(out, 0.0),
+        open_grabber=_StillGrabber,
+    )
+    thread = threading.Thread(target=runner.run, args=(stop,))
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert session.calls == 8  # every frame after the failures and the slow one still ran
+    errors = [json.loads(x) for x in out.getvalue().splitlines() if '"error"' in x]
+    assert len(errors) == 1 and errors[0]["fatal"] is False
+    assert errors[0]["message"] == "RuntimeError: stage failed"
+    update = runner.mailbox.take()
+    assert update is not None and update.error == "RuntimeError: stage failed"
+    assert update.frames == 5
