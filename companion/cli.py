@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import NoReturn, TypeAlias
 
 from companion import __version__
 from companion.errors import CompanionError
@@ -27,9 +28,19 @@ EXIT_INTERNAL = 1
 EXIT_INTERRUPTED = 130
 
 
+class _Parser(argparse.ArgumentParser):
+    """Reports a bad command line in one line, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+_Commands: TypeAlias = "argparse._SubParsersAction[_Parser]"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="companion",
         description="On-device video-call companion: notices brief facial movements and "
         "suggests asking, never assumes.",
@@ -60,9 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="meeting",
         help="who you are in the call; shapes the wording of prompts (default: meeting)",
     )
+    analyze.add_argument(
+        "--rules", type=Path, metavar="FILE", help="cluster rules file (default: the packaged one)"
+    )
     analyze.set_defaults(handler=_cmd_analyze)
-    _add_bench_command(commands)
     _add_eval_command(commands)
+    _add_bench_command(commands)
     _add_live_commands(commands)
     _add_review_command(commands)
     return parser
@@ -92,7 +106,7 @@ def main(argv: Sequence[str] | None = None, network_guard: bool = False) -> int:
         _say(f"companion: error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        _say("companion: interrupted; nothing was written")
+        _say("companion: interrupted")
         return EXIT_INTERRUPTED
     except Exception as exc:
         log.info("internal error", exc_info=True)
@@ -104,9 +118,11 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from companion.analysis import SignalsCsv, analyze_video
     from companion.atomic import atomic_text_writer, write_text_atomic
     from companion.capture.video import VideoFileSource
+    from companion.cues.engine import CueEngine
     from companion.pipeline import PipelineConfig
     from companion.vision.stack import open_pipeline
 
+    engine = CueEngine(rules=args.rules)
     with contextlib.ExitStack() as stack:
         source = stack.enter_context(VideoFileSource(args.video))
         _check_writable(args.json)
@@ -118,7 +134,12 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         stack.callback(pipeline.close)
         with _progress(source.info.frame_count, args.video.name) as tick:
             analysis = analyze_video(
-                source, pipeline, signals=signals, on_frame=tick, context=args.context
+                source,
+                pipeline,
+                signals=signals,
+                on_frame=tick,
+                context=args.context,
+                engine=engine,
             )
         write_text_atomic(args.json, json.dumps(analysis.to_json(), indent=1) + "\n")
     if analysis.truncated:
@@ -130,7 +151,39 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_bench_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_eval_command(commands: _Commands) -> None:
+    evaluate = commands.add_parser(
+        "eval",
+        help="score the cue engine against hand-labelled clips",
+        description="Run the analysis on every clip that has a companion.labels/1 file and "
+        "report precision, recall and F1 per cue and per pattern, and false alarms on clips "
+        "labelled neutral (matching rule of DESIGN.md).",
+    )
+    evaluate.add_argument("--labels", type=Path, required=True, metavar="DIR", help="labels")
+    evaluate.add_argument("--clips", type=Path, required=True, metavar="DIR", help="the clips")
+    evaluate.add_argument("--json", type=Path, metavar="OUT", help="write companion.eval/1 here")
+    evaluate.add_argument(
+        "--rules", type=Path, metavar="FILE", help="cluster rules file (default: the packaged one)"
+    )
+    evaluate.set_defaults(handler=_cmd_eval)
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from companion.atomic import write_text_atomic
+    from companion.evaluation import evaluate_clips
+
+    if args.json is not None:
+        _check_writable(args.json)
+    report = evaluate_clips(
+        args.labels, args.clips, rules=args.rules, on_clip=lambda name: log.info("%s", name)
+    )
+    if args.json is not None:
+        write_text_atomic(args.json, json.dumps(report.to_json(), indent=1) + "\n")
+    sys.stdout.write(report.table() + "\n")
+    return 0
+
+
+def _add_bench_command(commands: _Commands) -> None:
     bench = commands.add_parser(
         "bench",
         help="measure the pipeline on a gallery built from real clips",
@@ -208,196 +261,6 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_eval_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    evaluate = commands.add_parser(
-        "eval",
-        help="score the cue engine against hand-labelled clips",
-        description="Run the analysis on every clip that has a companion.labels/1 file and "
-        "report precision, recall and F1 per cue and per pattern, and false alarms on clips "
-        "labelled neutral (matching rule of DESIGN.md).",
-    )
-    evaluate.add_argument("--labels", type=Path, required=True, metavar="DIR", help="labels")
-    evaluate.add_argument("--clips", type=Path, required=True, metavar="DIR", help="the clips")
-    evaluate.add_argument("--json", type=Path, metavar="OUT", help="write companion.eval/1 here")
-    evaluate.add_argument(
-        "--rules", type=Path, metavar="FILE", help="cluster rules file (default: the packaged one)"
-    )
-    evaluate.set_defaults(handler=_cmd_eval)
-
-
-def _cmd_eval(args: argparse.Namespace) -> int:
-    from companion.atomic import write_text_atomic
-    from companion.evaluation import evaluate_clips
-
-    if args.json is not None:
-        _check_writable(args.json)
-    report = evaluate_clips(
-        args.labels, args.clips, rules=args.rules, on_clip=lambda name: log.info("%s", name)
-    )
-    if args.json is not None:
-        write_text_atomic(args.json, json.dumps(report.to_json(), indent=1) + "\n")
-    sys.stdout.write(report.table() + "\n")
-    return 0
-
-
-def _add_live_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    run = commands.add_parser(
-        "run",
-        help="watch a meeting window with the overlay beside it",
-        description="Follow a meeting window (or a screen region), watch the participants "
-        "on this device, and show an occasional check-in idea. Nothing is recorded.",
-    )
-    where = run.add_mutually_exclusive_group()
-    where.add_argument(
-        "--attach",
-        metavar="TITLE",
-        help="follow the window whose title contains TITLE (default: any Zoom, Meet or "
-        "Teams call window)",
-    )
-    where.add_argument(
-        "--region",
-        metavar="X,Y,W,H",
-        type=_region,
-        help="watch this screen rectangle instead (screen pixels)",
-    )
-    run.add_argument(
-        "--events-jsonl", type=Path, metavar="FILE", help="log participants and prompts here"
-    )
-    run.add_argument("--exit-after", type=float, metavar="SECONDS", help="stop after this long")
-    run.add_argument(
-        "--headless", action="store_true", help="no overlay: watch and write the events only"
-    )
-    run.set_defaults(handler=_cmd_run)
-    windows = commands.add_parser(
-        "windows",
-        help="list the meeting windows companion can attach to, with their geometry",
-    )
-    windows.add_argument("--all", action="store_true", help="list every window")
-    windows.set_defaults(handler=_cmd_windows)
-
-
-def _region(text: str) -> object:
-    from companion.model import Box
-
-    try:
-        x, y, w, h = (float(v) for v in text.split(","))
-        if w < 8 or h < 8:
-            raise ValueError
-        return Box(x, y, w, h)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected X,Y,W,H in pixels with W and H of 8 or more, got {text!r}"
-        ) from None
-
-
-def _cmd_run(args: argparse.Namespace) -> int:
-    import time
-
-    from companion.capture.windows import WAYLAND_MESSAGE, display_server
-    from companion.errors import InputError
-    from companion.live import EventsLog, LiveRunner, build_runner, open_events, run_headless
-    from companion.settings import Settings, load_settings
-
-    if display_server() == "wayland":
-        if not args.headless:
-            from companion.ui.app import show_message
-
-            show_message(WAYLAND_MESSAGE)
-        raise InputError(WAYLAND_MESSAGE)
-    handle = open_events(args.events_jsonl)
-    events = EventsLog(handle, time.monotonic()) if handle is not None else None
-
-    def make_runner(settings: Settings, log_to: EventsLog | None) -> LiveRunner:
-        return build_runner(args.attach, args.region, settings, log_to)
-
-    try:
-        if args.headless:
-            loaded = load_settings()
-            if loaded.notice:
-                _say(f"companion: {loaded.notice}")
-            runner = build_runner(args.attach, args.region, loaded.settings, events)
-            last = run_headless(runner, args.exit_after)
-            if last is not None and last.error is not None:
-                _say(f"companion: error: {last.error}")
-                return EXIT_INTERNAL
-            return 0
-        from companion.ui.app import OverlayOptions, run_overlay
-
-        options = OverlayOptions(args.attach, args.region, args.exit_after)
-        return run_overlay(options, make_runner, events)
-    finally:
-        if handle is not None:
-            handle.close()
-
-
-def _cmd_windows(args: argparse.Namespace) -> int:
-    from companion.capture.windows import open_lister
-    from companion.capture.windows.matching import meeting_kind
-
-    lister = open_lister()
-    try:
-        windows = lister.windows()
-    finally:
-        lister.close()
-    shown = 0
-    for w in reversed(windows):
-        kind = meeting_kind(w.title, w.owner)
-        if kind is None and not args.all:
-            continue
-        shown += 1
-        b = w.box
-        state = " (minimised)" if w.minimized else ""
-        sys.stdout.write(
-            f"{kind or '-':6} {b.x:.0f},{b.y:.0f},{b.w:.0f},{b.h:.0f}  "
-            f"{w.title!r}  [{w.owner or '?'} pid {w.pid}]{state}\n"
-        )
-    if not shown:
-        _say(
-            "companion: no meeting window found (Zoom Meeting, Zoom Webinar, Google Meet, "
-            "Teams); 'companion windows --all' lists every window"
-        )
-    return 0
-
-
-def _add_review_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    review = commands.add_parser(
-        "review",
-        help="review your own recording: a report of its moments, or a replay player",
-        description="Review your own recording (a self-tape, a practice answer): find the "
-        "moments where your face moved away from its own resting face, and write a "
-        "self-contained report, export them as JSON, or replay them in a player.",
-    )
-    review.add_argument("video", type=Path, help="your recording (mp4, mov, ...)")
-    review.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="report folder (default: <video name>-review next to the video)",
-    )
-    review.add_argument("--json", type=Path, metavar="OUT", help="also write the moments as JSON")
-    review.add_argument(
-        "--player",
-        action="store_true",
-        help="open the replay player (writes the report only when --out is given)",
-    )
-    review.set_defaults(handler=_cmd_review)
-
-
-def _cmd_review(args: argparse.Namespace) -> int:
-    from companion.review.run import run_review
-
-    done = run_review(args.video, args.out, args.json, report=not args.player, progress=_progress)
-    if done.report is not None:
-        sys.stdout.write(f"report: {done.report}\n")
-    if done.json is not None:
-        sys.stdout.write(f"moments: {done.json}\n")
-    if args.player:
-        from companion.ui.review_player import show_player
-
-        return show_player(args.video, done.review)
-    return 0
-
-
 def _soak(args: argparse.Namespace, clips: list[Path]) -> int:
     from companion.atomic import write_text_atomic
     from companion.bench.soak import run_soak, soak_table
@@ -449,8 +312,8 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
 def _quiet_native_stderr(enabled: bool) -> Iterator[None]:
     """Send native libraries' stderr chatter (MediaPipe, TF Lite) to /dev/null.
 
-    Python's own ``sys.stderr`` keeps writing to the terminal, so messages and the
-    progress bar still show.
+    Python's own ``sys.stderr`` keeps writing where it did, so messages and the progress
+    bar still show: when it is the process's stderr it moves to a copy of that stream.
     """
     if not enabled:
         yield
@@ -462,7 +325,8 @@ def _quiet_native_stderr(enabled: bool) -> Iterator[None]:
         yield
         return
     original = sys.stderr
-    sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8", errors="replace")
+    if _writes_to_fd2(original):
+        sys.stderr = os.fdopen(os.dup(saved), "w", buffering=1, encoding="utf-8", errors="replace")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
@@ -474,9 +338,183 @@ def _quiet_native_stderr(enabled: bool) -> Iterator[None]:
         os.dup2(saved, 2)
         os.close(saved)
         sys.stderr = original
-        quiet.close()
+        if quiet is not original:
+            quiet.close()
+
+
+def _writes_to_fd2(stream: object) -> bool:
+    try:
+        return bool(stream.fileno() == 2)  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _add_review_command(commands: _Commands) -> None:
+    review = commands.add_parser(
+        "review",
+        help="review your own recording: a report of its moments, or a replay player",
+        description="Review your own recording (a self-tape, a practice answer): find the "
+        "moments where your face moved away from its own resting face, and write a "
+        "self-contained report, export them as JSON, or replay them in a player.",
+    )
+    review.add_argument("video", type=Path, help="your recording (mp4, mov, ...)")
+    review.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="report folder (default: <video name>-review next to the video)",
+    )
+    review.add_argument("--json", type=Path, metavar="OUT", help="also write the moments as JSON")
+    review.add_argument(
+        "--player",
+        action="store_true",
+        help="open the replay player (writes the report only when --out is given)",
+    )
+    review.set_defaults(handler=_cmd_review)
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from companion.review.run import run_review
+
+    done = run_review(args.video, args.out, args.json, report=not args.player, progress=_progress)
+    if done.report is not None:
+        sys.stdout.write(f"report: {done.report}\n")
+    if done.json is not None:
+        sys.stdout.write(f"moments: {done.json}\n")
+    if args.player:
+        from companion.ui.review_player import show_player
+
+        return show_player(args.video, done.review)
+    return 0
 
 
 def _say(line: str) -> None:
     sys.stderr.write(line + "\n")
     sys.stderr.flush()
+
+
+def _add_live_commands(commands: _Commands) -> None:
+    run = commands.add_parser(
+        "run",
+        help="watch a meeting window with the overlay beside it",
+        description="Follow a meeting window (or a screen region), watch the participants "
+        "on this device, and show an occasional check-in idea. Nothing is recorded.",
+    )
+    where = run.add_mutually_exclusive_group()
+    where.add_argument(
+        "--attach",
+        metavar="TITLE",
+        help="follow the window whose title contains TITLE (default: any Zoom, Meet or "
+        "Teams call window)",
+    )
+    where.add_argument(
+        "--region",
+        metavar="X,Y,W,H",
+        type=_region,
+        help="watch this screen rectangle instead (screen pixels)",
+    )
+    run.add_argument(
+        "--events-jsonl", type=Path, metavar="FILE", help="log participants and prompts here"
+    )
+    run.add_argument("--exit-after", type=float, metavar="SECONDS", help="stop after this long")
+    run.add_argument(
+        "--headless", action="store_true", help="no overlay: watch and write the events only"
+    )
+    run.add_argument(
+        "--self-check",
+        action="store_true",
+        help="start the overlay, confirm it is up, then quit (for installers and packaging)",
+    )
+    run.set_defaults(handler=_cmd_run)
+    windows = commands.add_parser(
+        "windows",
+        help="list the meeting windows companion can attach to, with their geometry",
+    )
+    windows.add_argument("--all", action="store_true", help="list every window")
+    windows.set_defaults(handler=_cmd_windows)
+
+
+def _region(text: str) -> object:
+    from companion.model import Box
+
+    try:
+        x, y, w, h = (float(v) for v in text.split(","))
+        if w < 8 or h < 8:
+            raise ValueError
+        return Box(x, y, w, h)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected X,Y,W,H in pixels with W and H of 8 or more, got {text!r}"
+        ) from None
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    import time
+
+    from companion.capture.windows import WAYLAND_MESSAGE, display_server
+    from companion.errors import InputError
+    from companion.live import EventsLog, LiveRunner, build_runner, open_events, run_headless
+    from companion.settings import Settings, load_settings
+
+    if display_server() == "wayland":
+        if not args.headless:
+            from companion.ui.app import show_message
+
+            show_message(WAYLAND_MESSAGE)
+        raise InputError(WAYLAND_MESSAGE)
+    handle = open_events(args.events_jsonl)
+    events = EventsLog(handle, time.monotonic()) if handle is not None else None
+
+    def make_runner(settings: Settings, log_to: EventsLog | None) -> LiveRunner:
+        return build_runner(args.attach, args.region, settings, log_to)
+
+    try:
+        if args.headless:
+            loaded = load_settings()
+            if loaded.notice:
+                _say(f"companion: {loaded.notice}")
+            runner = build_runner(args.attach, args.region, loaded.settings, events)
+            run_headless(runner, args.exit_after)
+            if isinstance(runner.failure, CompanionError):
+                raise runner.failure
+            if runner.failure is not None:
+                raise RuntimeError(str(runner.failure)) from runner.failure
+            return 0
+        from companion.ui.app import OverlayOptions, run_overlay
+
+        options = OverlayOptions(
+            args.attach, args.region, args.exit_after, self_check=args.self_check
+        )
+        return run_overlay(options, make_runner, events)
+    finally:
+        if handle is not None:
+            handle.close()
+
+
+def _cmd_windows(args: argparse.Namespace) -> int:
+    from companion.capture.windows import open_lister
+    from companion.capture.windows.matching import meeting_kind
+
+    lister = open_lister()
+    try:
+        windows = lister.windows()
+    finally:
+        lister.close()
+    shown = 0
+    for w in reversed(windows):
+        kind = meeting_kind(w.title, w.owner)
+        if kind is None and not args.all:
+            continue
+        shown += 1
+        b = w.box
+        state = " (minimised)" if w.minimized else ""
+        sys.stdout.write(
+            f"{kind or '-':6} {b.x:.0f},{b.y:.0f},{b.w:.0f},{b.h:.0f}  "
+            f"{w.title!r}  [{w.owner or '?'} pid {w.pid}]{state}\n"
+        )
+    if not shown:
+        _say(
+            "companion: no meeting window found (Zoom Meeting, Zoom Webinar, Google Meet, "
+            "Teams); 'companion windows --all' lists every window"
+        )
+    return 0

@@ -8,6 +8,8 @@ documented code, show no traceback and leave no output behind.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -148,3 +150,39 @@ def test_altered_model_is_exit_4_with_one_line(
     assert code == 4
     assert err.count("\n") == 1 and "altered" in err and "reinstall" in err
     assert not out.exists()
+
+
+def test_truncated_video_is_analysed_with_a_warning(
+    clip: ClipFinder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.json"
+    code, err = _analyze(clip("mead_eamm_sad.mp4"), out, capsys)
+    assert code == 0
+    assert err.count("\n") == 1 and "only 110 of 157 frames" in err
+    assert json.loads(out.read_text())["frames"] == 110
+
+
+def test_malformed_rules_file(
+    clip: ClipFinder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "patterns.json"
+    rules.write_text('{"schema": "companion.patterns/1", "patterns": [{"name": "tension"}]}')
+    out = tmp_path / "out.json"
+    code = main(
+        ["analyze", str(clip("grid_bbaf2n.mpg")), "--json", str(out), "--rules", str(rules)]
+    )
+    err = capsys.readouterr().err
+    assert code == 3
+    assert err.count("\n") == 1 and "patterns.json" in err
+    assert not out.exists()
+
+
+def test_zero_size_region_is_one_line() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "companion", "run", "--region", "0,0,0,0", "--headless"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "--region" in proc.stderr

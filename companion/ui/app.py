@@ -8,6 +8,7 @@ update, so the UI never waits for a frame and a slow frame is simply skipped.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import threading
 import time
@@ -23,6 +24,9 @@ from companion.ui.qtenv import scrub_cv2_qt_paths
 
 log = logging.getLogger(__name__)
 
+SELF_CHECK_MS = 1500
+"""How long ``--self-check`` keeps the overlay up before checking it and quitting."""
+
 POLL_MS = 80
 EXIT_WAYLAND = 3
 
@@ -36,6 +40,8 @@ class OverlayOptions:
     """Capture coordinates (physical pixels on X11 and Windows)."""
     exit_after: float | None = None
     settings_path: Path | None = None
+    self_check: bool = False
+    """Start everything, confirm the panel is up, and quit (for installers and packaging)."""
 
 
 def _application() -> object:
@@ -70,6 +76,7 @@ def run_overlay(
 ) -> int:
     """Run the overlay until the user quits (or ``exit_after`` passes); the exit code."""
     app = _application()
+    from PyQt6.QtCore import QTimer
     from PyQt6.QtWidgets import QApplication
 
     assert isinstance(app, QApplication)
@@ -80,12 +87,39 @@ def run_overlay(
     overlay = Overlay(options, loaded.settings, make_runner(loaded.settings, events), events)
     if loaded.notice:
         overlay.notify(loaded.notice)
+    _quit_on_interrupt(app)
     overlay.start()
+    seen_up: list[bool] = []
+    if options.self_check:
+
+        def check() -> None:
+            seen_up.append(overlay.panel.isVisible())
+            app.quit()
+
+        QTimer.singleShot(SELF_CHECK_MS, check)
     try:
         app.exec()
     finally:
         overlay.stop()
+    if options.self_check:
+        panel_up = seen_up == [True]
+        state = "ok" if panel_up else "failed"
+        sys.stdout.write(f"self-check {state}: overlay up on Qt platform {app.platformName()}\n")
+        return 0 if panel_up else 1
     return 0
+
+
+def _quit_on_interrupt(app: object) -> None:
+    """Ctrl+C in the terminal quits cleanly instead of aborting inside Qt's event loop."""
+    from PyQt6.QtCore import QTimer
+    from PyQt6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    # Python only runs signal handlers between bytecodes: wake it now and then.
+    ticker = QTimer(app)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(250)
 
 
 class Overlay:
