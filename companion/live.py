@@ -175,9 +175,8 @@ class LiveSession:
         self.pipeline.focus = participant_id
 
     def update_settings(self, settings: Settings) -> None:
-        """Apply new settings: the CPU budget at once; a new context gets a new prompter.
-
-        ``sensitivity`` is kept for the cue engine, which has no such knob yet.
+        """Apply new settings: the CPU budget at once; a new context gets a new prompter,
+        a new sensitivity a new cue engine (baselines are learned again).
         """
         old, self.settings = self.settings, settings
         scheduler = self.pipeline.config.scheduler
@@ -185,6 +184,8 @@ class LiveSession:
             scheduler.budget_cores = settings.cpu_budget * (os.cpu_count() or 1)
         if settings.context != old.context and self.prompter is not None:
             self.prompter = open_prompter(settings)
+        if settings.sensitivity != old.sensitivity and self.engine is not None:
+            self.engine = open_engine(settings)
 
     def dismiss(self, t: float) -> None:
         """The user closed the prompt card at ``t`` (never earlier than the last frame)."""
@@ -605,9 +606,14 @@ class _Rate:
 
 def open_cues(settings: Settings) -> tuple[CueEngineLike, PrompterLike]:
     """The cue engine (packaged rules) and the prompter for ``settings``."""
-    from companion.cues.engine import CueEngine
+    return open_engine(settings), open_prompter(settings)
 
-    return CueEngine(rules=None), open_prompter(settings)
+
+def open_engine(settings: Settings) -> CueEngineLike:
+    """The cue engine with the packaged rules at the chosen sensitivity."""
+    from companion.cues.engine import CueConfig, CueEngine
+
+    return CueEngine(rules=None, config=CueConfig().with_sensitivity(settings.sensitivity))
 
 
 def open_prompter(settings: Settings) -> PrompterLike:

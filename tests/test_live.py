@@ -12,6 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
 from companion.capture.screen import MASK_RGB, paint_masks
 from companion.capture.video import VideoFileSource
@@ -237,3 +238,23 @@ def test_a_failing_or_slow_frame_is_reported_once_and_the_loop_carries_on() -> N
     update = runner.mailbox.take()
     assert update is not None and update.error == "RuntimeError: stage failed"
     assert update.frames == 5
+
+
+def test_sensitivity_scales_every_event_threshold_and_reaches_the_live_engine() -> None:
+    from companion.cues.engine import CueConfig
+
+    base = CueConfig()
+    for level, k in (("low", 1.25), ("medium", 1.0), ("high", 0.8)):
+        scaled = base.with_sensitivity(level)
+        for cue in ("brow_lower", "lip_press", "smile"):
+            assert scaled.params(cue).on == base.params(cue).on * k
+            assert scaled.params(cue).off == base.params(cue).off * k
+    with pytest.raises(ValueError, match="sensitivity"):
+        base.with_sensitivity("extreme")
+    session = LiveSession(open_pipeline(PipelineConfig.offline()), CueEngine(), None, Settings())
+    try:
+        session.update_settings(replace(Settings(), sensitivity="high"))
+        assert isinstance(session.engine, CueEngine)
+        assert session.engine.config.params("lip_press").on == base.params("lip_press").on * 0.8
+    finally:
+        session.pipeline.close()

@@ -14,7 +14,7 @@ is still reported, late, in that update. After that every frame is scored as it 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +61,26 @@ class CueConfig:
     def params(self, cue: str) -> EventParams:
         """Event thresholds of one cue."""
         return self.per_cue.get(cue, self.events)
+
+    def with_sensitivity(self, level: str) -> CueConfig:
+        """This configuration with every event threshold scaled for the user's choice.
+
+        ``low`` asks for clearer movements (thresholds x1.25), ``high`` notices smaller
+        ones (x0.8); ``medium`` is the tuned default.
+        """
+        if level not in SENSITIVITY_SCALE:
+            raise ValueError(f"sensitivity must be one of {sorted(SENSITIVITY_SCALE)}: {level!r}")
+        k = SENSITIVITY_SCALE[level]
+
+        def scaled(e: EventParams) -> EventParams:
+            return replace(e, on=e.on * k, off=e.off * k)
+
+        per_cue = {cue: scaled(e) for cue, e in self.per_cue.items()}
+        return replace(self, events=scaled(self.events), per_cue=per_cue)
+
+
+SENSITIVITY_SCALE: Mapping[str, float] = {"low": 1.25, "medium": 1.0, "high": 0.8}
+"""How the overlay's sensitivity setting scales the event thresholds."""
 
 
 @dataclass(frozen=True)
