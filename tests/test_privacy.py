@@ -79,6 +79,37 @@ def test_analysis_never_opens_an_internet_socket(clip: ClipFinder, tmp_path: Pat
     assert not [line for line in lines if "sin_port=htons(53)" in line or "AF_INET6, sin6" in line]
 
 
+def test_the_live_path_never_opens_an_internet_socket(clip: ClipFinder, tmp_path: Path) -> None:
+    # The overlay's worker minus the screen: pipeline, cue engine and prompter (a soak).
+    trace = tmp_path / "trace.txt"
+    proc = subprocess.run(
+        [
+            _strace(),
+            "-f",
+            "-e",
+            "trace=socket,connect,sendto,sendmmsg",
+            "-o",
+            str(trace),
+            sys.executable,
+            "-m",
+            "companion",
+            "bench",
+            str(clip("liveportrait_d19.mp4")),
+            "--grid",
+            "1",
+            "--soak",
+            "0.1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = trace.read_text().splitlines()
+    assert [line for line in lines if INET.search(line) and "EPERM" not in line] == []
+    assert not [line for line in lines if "sin_port=htons(53)" in line]
+
+
 def test_analysis_writes_only_its_output_and_the_log(clip: ClipFinder, tmp_path: Path) -> None:
     home = tmp_path / "home"
     work = tmp_path / "work"
