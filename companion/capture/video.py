@@ -7,7 +7,6 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 # FFmpeg prints decoder complaints straight to stderr; the CLI reports problems itself.
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
@@ -16,6 +15,7 @@ os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 import cv2
 import numpy as np
 
+from companion.closing import Closeable
 from companion.errors import InputError
 from companion.model import Box, Frame
 
@@ -36,7 +36,7 @@ class VideoInfo:
     frame_count: int
 
 
-class VideoFileSource:
+class VideoFileSource(Closeable):
     """Decode a video file (mp4, mov, mpg, gif, ...) into RGB frames with video-time stamps.
 
     Timestamps come from each frame's presentation time, so variable-frame-rate files keep
@@ -126,14 +126,3 @@ class VideoFileSource:
         """Release the decoder."""
         self._capture.release()
         self._first = None
-
-    def __enter__(self) -> VideoFileSource:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-
 from mediapipe.tasks.python import vision as mp_vision
 
+from companion.closing import Closeable
 from companion.model import Box, RGBImage
 from companion.vision.facepoints import points_from_keypoints
 from companion.vision.imaging import crop_padded, fit_within
@@ -15,7 +14,7 @@ from companion.vision.tiling import Detection
 DETECTOR_INPUT = 128
 
 
-class WindowFaceDetector:
+class WindowFaceDetector(Closeable):
     """Finds faces inside one window of a frame, scaled to the detector's 128 px input.
 
     The detector sees faces filling roughly 15-80% of its input, so callers choose windows
@@ -66,14 +65,3 @@ class WindowFaceDetector:
         if self._detector is not None:
             self._detector.close()
             self._detector = None
-
-    def __enter__(self) -> WindowFaceDetector:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from mediapipe.tasks.python import vision as mp_vision
 
+from companion.closing import Closeable
 from companion.model import BLENDSHAPE_NAMES, Box, Face, RGBImage
 from companion.vision.imaging import crop_fitted
 from companion.vision.mp_runtime import MonotonicMillis, base_options, to_mp_image
@@ -29,7 +29,7 @@ class ModelTimer:
     calls: int = 0
 
 
-class CropLandmarker:
+class CropLandmarker(Closeable):
     """One Face Landmarker in VIDEO mode, fed square crops of one participant.
 
     VIDEO mode lets MediaPipe track from the previous landmarks instead of re-detecting
@@ -91,17 +91,6 @@ class CropLandmarker:
         if self._landmarker is not None:
             self._landmarker.close()
             self._landmarker = None
-
-    def __enter__(self) -> CropLandmarker:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _blendshapes(categories: list[Any]) -> npt.NDArray[np.float32]:

@@ -8,11 +8,11 @@ running the landmarker on the whole frame with ``num_faces`` set to the number o
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from types import TracebackType
 
 import numpy as np
 from mediapipe.tasks.python import vision as mp_vision
 
+from companion.closing import Closeable
 from companion.model import Box, RGBImage
 from companion.vision.mp_runtime import MonotonicMillis, base_options, to_mp_image
 
@@ -61,7 +61,7 @@ def raw_seconds_per_face(
     return (total / calls if calls else float("nan")), calls
 
 
-class NaiveLandmarker:
+class NaiveLandmarker(Closeable):
     """The whole frame into one Face Landmarker asking for ``num_faces`` faces."""
 
     def __init__(self, model: bytes, num_faces: int) -> None:
@@ -86,14 +86,3 @@ class NaiveLandmarker:
         if self._landmarker is not None:
             self._landmarker.close()
             self._landmarker = None
-
-    def __enter__(self) -> NaiveLandmarker:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
