@@ -47,67 +47,36 @@ def test_guard_refuses_internet_sockets_but_not_local_ones() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-def test_analysis_never_opens_an_internet_socket(clip: ClipFinder, tmp_path: Path) -> None:
+def _assert_offline(command: list[str], tmp_path: Path) -> None:
+    """Run ``python -m companion COMMAND`` under strace: no internet socket, no DNS query.
+
+    MediaPipe's wheel does try (its usage logger resolves a Google host); every try must
+    have been refused, so no internet socket ever existed.
+    """
     trace = tmp_path / "trace.txt"
+    strace = [_strace(), "-f", "-e", "trace=socket,connect,sendto,sendmmsg", "-o", str(trace)]
     proc = subprocess.run(
-        [
-            _strace(),
-            "-f",
-            "-e",
-            "trace=socket,connect,sendto,sendmmsg",
-            "-o",
-            str(trace),
-            sys.executable,
-            "-m",
-            "companion",
-            "analyze",
-            str(clip("grid_bbaf2n.mpg")),
-            "--json",
-            str(tmp_path / "out.json"),
-        ],
+        [*strace, sys.executable, "-m", "companion", *command],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     lines = trace.read_text().splitlines()
-    attempts = [line for line in lines if INET.search(line)]
-    # MediaPipe's wheel does try (its usage logger resolves a Google host); every try
-    # must have been refused, so no internet socket ever existed.
-    opened = [line for line in attempts if "EPERM" not in line]
+    opened = [line for line in lines if INET.search(line) and "EPERM" not in line]
     assert opened == [], opened
     assert not [line for line in lines if "sin_port=htons(53)" in line or "AF_INET6, sin6" in line]
 
 
+def test_analysis_never_opens_an_internet_socket(clip: ClipFinder, tmp_path: Path) -> None:
+    video = str(clip("grid_bbaf2n.mpg"))
+    _assert_offline(["analyze", video, "--json", str(tmp_path / "out.json")], tmp_path)
+
+
 def test_the_live_path_never_opens_an_internet_socket(clip: ClipFinder, tmp_path: Path) -> None:
     # The overlay's worker minus the screen: pipeline, cue engine and prompter (a soak).
-    trace = tmp_path / "trace.txt"
-    proc = subprocess.run(
-        [
-            _strace(),
-            "-f",
-            "-e",
-            "trace=socket,connect,sendto,sendmmsg",
-            "-o",
-            str(trace),
-            sys.executable,
-            "-m",
-            "companion",
-            "bench",
-            str(clip("liveportrait_d19.mp4")),
-            "--grid",
-            "1",
-            "--soak",
-            "0.1",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    lines = trace.read_text().splitlines()
-    assert [line for line in lines if INET.search(line) and "EPERM" not in line] == []
-    assert not [line for line in lines if "sin_port=htons(53)" in line]
+    video = str(clip("liveportrait_d19.mp4"))
+    _assert_offline(["bench", video, "--grid", "1", "--soak", "0.1"], tmp_path)
 
 
 def test_analysis_writes_only_its_output_and_the_log(clip: ClipFinder, tmp_path: Path) -> None:
