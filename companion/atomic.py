@@ -12,6 +12,14 @@ from typing import IO
 from companion.errors import OutputError
 
 
+def check_writable(path: Path) -> None:
+    """Fail early, with an `OutputError`, when ``path`` cannot be written as a file."""
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise OutputError(f"{path}: cannot write, folder {path.parent} does not exist")
+
+
 @contextlib.contextmanager
 def atomic_text_writer(path: Path, newline: str | None = None) -> Iterator[IO[str]]:
     """Yield a text file that replaces ``path`` only when the block finishes without error.
@@ -19,9 +27,8 @@ def atomic_text_writer(path: Path, newline: str | None = None) -> Iterator[IO[st
     On any exception the temporary file is removed and ``path`` is left as it was.
     """
     path = Path(path)
-    directory = path.parent if str(path.parent) else Path()
-    if not directory.is_dir():
-        raise OutputError(f"{path}: cannot write, folder {directory} does not exist")
+    check_writable(path)
+    directory = path.parent
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:

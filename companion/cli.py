@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import NoReturn, TypeAlias
 
 from companion import __version__
+from companion.atomic import check_writable
 from companion.errors import CompanionError
 from companion.logs import configure_logging
 from companion.netguard import block_internet_sockets
@@ -125,10 +126,10 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     engine = CueEngine(rules=args.rules)
     with contextlib.ExitStack() as stack:
         source = stack.enter_context(VideoFileSource(args.video))
-        _check_writable(args.json)
+        check_writable(args.json)
         signals = None
         if args.signals_csv is not None:
-            _check_writable(args.signals_csv)
+            check_writable(args.signals_csv)
             signals = SignalsCsv(stack.enter_context(atomic_text_writer(args.signals_csv)))
         pipeline = open_pipeline(PipelineConfig.offline())
         stack.callback(pipeline.close)
@@ -173,7 +174,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from companion.evaluation import evaluate_clips
 
     if args.json is not None:
-        _check_writable(args.json)
+        check_writable(args.json)
     report = evaluate_clips(
         args.labels, args.clips, rules=args.rules, on_clip=lambda name: log.info("%s", name)
     )
@@ -236,7 +237,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     if args.grid < 1 or args.seconds <= 0 or args.fps <= 0 or args.budget <= 0:
         raise InputError("--grid, --seconds, --fps and --budget must be positive")
     if args.json is not None:
-        _check_writable(args.json)
+        check_writable(args.json)
     clips = list(args.clips) or default_clips(args.grid * args.grid)
     for clip in clips:
         if not clip.is_file():
@@ -273,16 +274,6 @@ def _soak(args: argparse.Namespace, clips: list[Path]) -> int:
         write_text_atomic(args.json, json.dumps(doc, indent=1) + "\n")
     sys.stdout.write(soak_table(doc) + "\n")
     return 0
-
-
-def _check_writable(path: Path) -> None:
-    from companion.errors import OutputError
-
-    if path.is_dir():
-        raise OutputError(f"{path}: is a folder; give a file name")
-    parent = path.parent if str(path.parent) else Path()
-    if not parent.is_dir():
-        raise OutputError(f"{path}: cannot write, folder {parent} does not exist")
 
 
 @contextlib.contextmanager

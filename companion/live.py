@@ -683,7 +683,7 @@ def open_events(path: Path | None) -> IO[str] | None:
     """The events file opened for writing (line-buffered), or None."""
     if path is None:
         return None
-    from companion.cli import _check_writable
+    from companion.atomic import check_writable
 
-    _check_writable(path)
+    check_writable(path)
     return path.open("w", encoding="utf-8", buffering=1)
