@@ -149,6 +149,13 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             f"{source.info.frame_count} frames could be decoded; the file may be truncated"
         )
     log.info("analysed %d frames, %d participants", analysis.frames, len(analysis.participants))
+    people = analysis.participants
+    sys.stdout.write(
+        f"{args.json}: {analysis.frames} frames, {len(people)} participant(s), "
+        f"{sum(len(p.events) for p in people)} movement(s), "
+        f"{sum(len(p.clusters) for p in people)} cluster(s), "
+        f"{sum(len(p.prompts) for p in people)} prompt(s)\n"
+    )
     return 0
 
 

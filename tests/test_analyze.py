@@ -53,7 +53,7 @@ def _analyze(path: Path, seconds: float | None = None) -> dict[str, Any]:
 
 
 def test_talking_head_is_one_participant_seen_through_the_clip(
-    clip: ClipFinder, tmp_path: Path
+    clip: ClipFinder, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out.json"
     csv_out = tmp_path / "signals.csv"
@@ -64,6 +64,12 @@ def test_talking_head_is_one_participant_seen_through_the_clip(
     assert code == 0
     doc = json.loads(out.read_text())
     jsonschema.validate(doc, _schema())
+    summary = capsys.readouterr().out.strip()
+    person = doc["participants"][0]
+    assert summary == (
+        f"{out}: 352 frames, 1 participant(s), {len(person['events'])} movement(s), "
+        f"{len(person['clusters'])} cluster(s), {len(person['prompts'])} prompt(s)"
+    )
     assert doc["frames"] == 352 and doc["fps"] == 30.0
     (person,) = doc["participants"]
     assert person["first_seen_s"] < 0.1
