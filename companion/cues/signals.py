@@ -96,10 +96,13 @@ LOWER_FACE: tuple[str, ...] = (
 )
 """The measures of the mouth and cheeks (speech and smiles move them, and a smile's cheeks
 push the lower lids up)."""
-_BLENDSHAPE_COLUMNS: tuple[tuple[int, tuple[int, ...]], ...] = tuple(
-    (M[name], tuple(BLENDSHAPE_INDEX[s] for s in sources))
-    for name, sources in _BLENDSHAPE_MEASURES.items()
-)
+_BS_COLUMNS = np.array([M[name] for name in _BLENDSHAPE_MEASURES], dtype=np.intp)
+"""Where each blendshape measure goes in the measure vector ..."""
+_BS_AVERAGE = np.zeros((len(_BLENDSHAPE_MEASURES), len(BLENDSHAPE_NAMES)))
+"""... and the averaging matrix that makes it from the 52 scores (one product per face)."""
+for _row, _sources in enumerate(_BLENDSHAPE_MEASURES.values()):
+    _BS_AVERAGE[_row, [BLENDSHAPE_INDEX[s] for s in _sources]] = 1.0 / len(_sources)
+_MOUTH_ACTIVITY = np.array(_MOUTH_ACTIVITY_COLUMNS, dtype=np.intp)
 
 
 def rotation(pose: HeadPose) -> Vector:
@@ -164,8 +167,7 @@ def measure(face: Face) -> Vector:
     out[M["pitch"]] = face.pose.pitch
     out[M["yaw"]] = face.pose.yaw
     scores = face.blendshapes
-    for column, sources in _BLENDSHAPE_COLUMNS:
-        out[column] = float(np.mean([scores[i] for i in sources]))
+    out[_BS_COLUMNS] = _BS_AVERAGE @ scores
     out[M["bs_mouth_side"]] = float(max(scores[_MOUTH_LEFT], scores[_MOUTH_RIGHT]))
-    out[M["mouth_activity"]] = float(np.sum(scores[list(_MOUTH_ACTIVITY_COLUMNS)]))
+    out[M["mouth_activity"]] = float(np.sum(scores[_MOUTH_ACTIVITY]))
     return out
