@@ -135,12 +135,10 @@ class LiveSession:
         """Analyse one frame."""
         result = self.pipeline.step(frame)
         self._last_t = max(self._last_t, result.t)
-        kept = [p for p in result.participants if not self._excluded(p.box)]
-        kept_ids = {p.id for p in kept}
-        faces = {pid: face for pid, face in result.faces.items() if pid in kept_ids}
+        kept = result.participants
         self._boxes = {p.id: p.box for p in kept}
-        self._forget_gone(kept_ids)
-        events, clusters, prompt = self._cues(result, faces)
+        self._forget_gone(set(self._boxes))
+        events, clusters, prompt = self._cues(result, result.faces)
         seen = tuple(Seen(p.id, to_screen(p.box, frame)) for p in _by_id(kept))
         self._tiles = result.tiles if len(result.tiles) > 1 else ()
         tiles = tuple(to_screen(b, frame) for b in self._tiles)
@@ -196,9 +194,6 @@ class LiveSession:
         """The user pressed "not now" on the card."""
         if self.prompter is not None:
             self.prompter.not_now(max(t, self._last_t))
-
-    def _excluded(self, box: Box) -> bool:
-        return any(r.contains_point(box.cx, box.cy) for r in self.pipeline.config.exclude)
 
     def _forget_gone(self, kept: set[str]) -> None:
         for gone in self._known - kept:

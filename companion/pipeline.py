@@ -216,11 +216,13 @@ class Pipeline:
         if t >= self._next_verify:
             self._verify(frame.pixels, t)
             self._next_verify = t + self.config.verify_interval_s
+        # Before landmarking: an excluded face (the user's own tile) costs no model call
+        # and never appears in the result.
+        self._drop_excluded()
         spent_landmark = self.stats.landmark_s
         faces, carried = self._landmark(frame, t)
         self._drop_duplicates(faces)
         self._tracker.expire(t)
-        self._drop_excluded()
         self._release_orphans()
         elapsed = self._clock() - start
         work = (self.stats.search_s - spent_search) + (self.stats.landmark_s - spent_landmark)

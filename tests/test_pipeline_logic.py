@@ -203,6 +203,25 @@ def test_excluded_region_gets_no_participant() -> None:
     assert result.participants[0].box.x == 600
 
 
+def test_marking_a_tracked_face_as_excluded_drops_it_before_any_model_call() -> None:
+    # "This is me" is set while the user's own face is already followed.
+    world = World(
+        {
+            "me": Person(Box(100, 100, 80, 80), COLOURS[0]),
+            "them": Person(Box(600, 100, 80, 80), COLOURS[1]),
+        }
+    )
+    config = PipelineConfig.offline()
+    pipe = _pipeline(world, config)
+    assert len(pipe.step(world.frame(0.0)).participants) == 2
+    config.exclude = (Box(0, 0, 400, 400),)
+    calls_before = Counter(world.model_calls)
+    result = pipe.step(world.frame(0.1))
+    ids = {p.id for p in result.participants}
+    assert len(ids) == 1 and set(result.faces) == ids
+    assert (world.model_calls - calls_before)["me"] == 0
+
+
 def test_close_releases_every_native_resource() -> None:
     world = World(
         {
