@@ -124,7 +124,6 @@ class LiveSession:
         self.engine = engine
         self.prompter = prompter
         self.settings = settings or Settings()
-        self.focus: str | None = None
         self._boxes: dict[str, Box] = {}
         self._known: set[str] = set()
         self._last_t = -float("inf")
@@ -169,7 +168,6 @@ class LiveSession:
 
     def set_focus(self, participant_id: str | None) -> None:
         """The participant the user is talking to, sampled at full rate (None: automatic)."""
-        self.focus = participant_id
         self.pipeline.focus = participant_id
 
     def update_settings(self, settings: Settings) -> None:

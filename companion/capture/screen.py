@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 import mss
 import numpy as np
@@ -123,39 +123,3 @@ def paint_masks(pixels: np.ndarray, region: Box, masks: Sequence[Box]) -> None:
         y1 = min(h, int(np.ceil((m.y + m.h - region.y) * sy)))
         if x0 < x1 and y0 < y1:
             pixels[y0:y1, x0:x1] = MASK_RGB
-
-
-class ScreenSource:
-    """A `FrameSource` over one fixed screen rectangle, at most ``max_fps`` frames a second."""
-
-    def __init__(
-        self,
-        region: Box,
-        max_fps: float = 30.0,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.region = region
-        self._interval = 1.0 / max_fps if max_fps > 0 else 0.0
-        self._clock = clock
-        self._sleep = sleep
-        self._grabber = ScreenGrabber(clock)
-        self._closed = False
-
-    def frames(self) -> Iterator[Frame]:
-        """Grab until closed; stops when the region is off every screen."""
-        next_due = self._clock()
-        while not self._closed:
-            wait = next_due - self._clock()
-            if wait > 0:
-                self._sleep(wait)
-            next_due = max(next_due + self._interval, self._clock())
-            frame = self._grabber.grab(self.region)
-            if frame is None:
-                return
-            yield frame
-
-    def close(self) -> None:
-        """Stop the iteration and release mss."""
-        self._closed = True
-        self._grabber.close()

@@ -272,17 +272,6 @@ class Prompter:
         return self._card
 
     @property
-    def card_until(self) -> float | None:
-        """When the card on screen expires, or None when there is none."""
-        return self._card_until if self._card is not None else None
-
-    @property
-    def snoozed_until(self) -> float | None:
-        """When the snooze ends, or None when not snoozed as of the last time given."""
-        last = self._last_t if self._last_t is not None else -math.inf
-        return self._snoozed_until if self._snoozed_until > last else None
-
-    @property
     def tally(self) -> CheckInTally:
         """The user's own check-ins so far (for the reflection card)."""
         return self._tally

@@ -26,7 +26,6 @@ class GlobalHotkey:
         self._pressed = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.active = False
 
     def start(self) -> bool:
         """Grab the key; False when this platform or display does not allow it."""
@@ -54,7 +53,6 @@ class GlobalHotkey:
             return False
         self._thread = threading.Thread(target=self._listen, args=(conn,), daemon=True)
         self._thread.start()
-        self.active = True
         return True
 
     def _listen(self, conn: object) -> None:
@@ -86,4 +84,3 @@ class GlobalHotkey:
         if self._thread is not None:
             self._thread.join(timeout=1.0)
             self._thread = None
-        self.active = False

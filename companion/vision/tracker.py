@@ -155,11 +155,6 @@ class ParticipantTracker:
         """Confirmed participants, oldest first."""
         return [t.as_participant() for t in self._tracks.values() if t.confirmed]
 
-    @property
-    def departed(self) -> list[Departed]:
-        """Participants dropped recently, remembered for re-identification."""
-        return list(self._departed.values())
-
     def update(self, sightings: Sequence[Sighting | Box], t: float) -> list[Track]:
         """Match sightings to tracks; unmatched sightings start tentative tracks.
 
