@@ -24,14 +24,19 @@ def log_dir() -> Path:
 
 
 class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to whatever ``sys.stderr`` is at the time of each message."""
+    """Writes to whatever ``sys.stderr`` is at the time of each message.
 
-    def __init__(self) -> None:
-        super().__init__(sys.stderr)
+    The stream is looked up, never stored: a stream replaced and closed in between (the
+    CLI's native-stderr silencing, a test's capture) can never make logging raise.
+    """
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.setStream(sys.stderr)
-        super().emit(record)
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
 
 
 def configure_logging(verbose: bool = False, level: str | None = None) -> Path | None:
