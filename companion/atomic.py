@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -57,3 +58,8 @@ def write_text_atomic(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` in one step."""
     with atomic_text_writer(path) as handle:
         handle.write(text)
+
+
+def write_json_atomic(path: Path, doc: object) -> None:
+    """Replace ``path`` with ``doc`` as indented JSON, in one step."""
+    write_text_atomic(path, json.dumps(doc, indent=1) + "\n")

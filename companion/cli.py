@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import logging
 import os
 import sys
@@ -117,7 +116,7 @@ def main(argv: Sequence[str] | None = None, network_guard: bool = False) -> int:
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from companion.analysis import SignalsCsv, analyze_video
-    from companion.atomic import atomic_text_writer, write_text_atomic
+    from companion.atomic import atomic_text_writer, write_json_atomic
     from companion.capture.video import VideoFileSource
     from companion.cues.engine import CueEngine
     from companion.pipeline import PipelineConfig
@@ -142,7 +141,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
                 context=args.context,
                 engine=engine,
             )
-        write_text_atomic(args.json, json.dumps(analysis.to_json(), indent=1) + "\n")
+        write_json_atomic(args.json, analysis.to_json())
     if analysis.truncated:
         _say(
             f"companion: warning: {args.video}: only {analysis.frames} of "
@@ -177,7 +176,7 @@ def _add_eval_command(commands: _Commands) -> None:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from companion.atomic import write_text_atomic
+    from companion.atomic import write_json_atomic
     from companion.evaluation import evaluate_clips
 
     if args.json is not None:
@@ -186,7 +185,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         args.labels, args.clips, rules=args.rules, on_clip=lambda name: log.info("%s", name)
     )
     if args.json is not None:
-        write_text_atomic(args.json, json.dumps(report.to_json(), indent=1) + "\n")
+        write_json_atomic(args.json, report.to_json())
     sys.stdout.write(report.table() + "\n")
     return 0
 
@@ -236,7 +235,7 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from companion.atomic import write_text_atomic
+    from companion.atomic import write_json_atomic
     from companion.bench.report import table
     from companion.bench.runner import BenchConfig, default_clips, run_bench
     from companion.errors import InputError
@@ -264,13 +263,13 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     )
     doc = run_bench(config, progress=lambda msg: log.info("%s", msg))
     if args.json is not None:
-        write_text_atomic(args.json, json.dumps(doc, indent=1) + "\n")
+        write_json_atomic(args.json, doc)
     sys.stdout.write(table(doc) + "\n")
     return 0
 
 
 def _soak(args: argparse.Namespace, clips: list[Path]) -> int:
-    from companion.atomic import write_text_atomic
+    from companion.atomic import write_json_atomic
     from companion.bench.soak import run_soak, soak_table
     from companion.errors import InputError
 
@@ -278,7 +277,7 @@ def _soak(args: argparse.Namespace, clips: list[Path]) -> int:
         raise InputError("--soak takes a positive number of minutes")
     doc = run_soak(clips, args.grid, args.size, args.soak, progress=lambda m: log.info("%s", m))
     if args.json is not None:
-        write_text_atomic(args.json, json.dumps(doc, indent=1) + "\n")
+        write_json_atomic(args.json, doc)
     sys.stdout.write(soak_table(doc) + "\n")
     return 0
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from companion.capture.windows.follow import WATCHING, CaptureTarget, TargetState
+from companion.errors import CompanionError
 from companion.model import Box, Cluster, CueEvent, Face, Frame, Participant, Prompt
 from companion.pipeline import Pipeline, StepResult
 from companion.settings import Settings
@@ -475,7 +476,7 @@ class LiveRunner:
         except Exception as exc:
             self.failure = exc
             log.debug("live loop failed", exc_info=True)
-            message = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
+            message = describe(exc)
             if self.events is not None:
                 self.events.note(self._clock(), "error", message=message)
             self.mailbox.put(LiveUpdate(state, error=message))
@@ -545,7 +546,7 @@ class LiveRunner:
 
     def _fault(self, exc: Exception, state: TargetState) -> None:
         """One frame failed: say so once per kind of failure, then carry on."""
-        message = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        message = describe(exc)
         key = (type(exc).__name__, str(exc))
         if key in self._faults:
             return
@@ -580,6 +581,13 @@ class LiveRunner:
             analysed_fps=fps,
             tiles=result.tiles,
         )
+
+
+def describe(exc: Exception) -> str:
+    """One line for the user: our own errors as written, others with their kind."""
+    if isinstance(exc, CompanionError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 class _Rate:

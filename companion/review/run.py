@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from companion.atomic import write_text_atomic
+from companion.atomic import check_writable, write_json_atomic
 from companion.capture.video import VideoFileSource
 from companion.errors import OutputError
 from companion.review.report import Review, default_out_dir, review_video, write_report_dir
@@ -53,11 +52,10 @@ def run_review(
 
     with VideoFileSource(video) as source:
         target = out_dir if out_dir is not None else default_out_dir(video) if report else None
-        for path in (target, json_out):
-            if path is not None:
-                _check_parent(path)
-        if json_out is not None and json_out.is_dir():
-            raise OutputError(f"{json_out}: is a folder; give a file name")
+        if target is not None and not target.parent.is_dir():
+            raise OutputError(f"{target}: cannot write, folder {target.parent} does not exist")
+        if json_out is not None:
+            check_writable(json_out)
         pipeline = open_pipeline(PipelineConfig.offline())
         try:
             with progress(source.info.frame_count, video.name) as tick:
@@ -75,14 +73,7 @@ def run_review(
             else None
         )
         page = render_html(review, face_crops(video, review.apex_frames()), plot)
-    doc = json.dumps(review.to_json(), indent=1) + "\n" if json_out is not None else None
     written = write_report_dir(target, page) if target is not None and page is not None else None
-    if json_out is not None and doc is not None:
-        write_text_atomic(json_out, doc)
+    if json_out is not None:
+        write_json_atomic(json_out, review.to_json())
     return ReviewRun(review, written, json_out)
-
-
-def _check_parent(path: Path) -> None:
-    parent = path.parent if str(path.parent) else Path()
-    if not parent.is_dir():
-        raise OutputError(f"{path}: cannot write, folder {parent} does not exist")
