@@ -82,12 +82,6 @@ class ParticipantRecord:
             "prompts": [prompt_record(p) for p in sorted(self.prompts, key=lambda p: p.t)],
         }
 
-    def add_cues(self, update: CueUpdate) -> None:
-        """Keep this participant's share of a cue-engine update."""
-        self.events.extend(e for e in update.events if e.participant == self.id)
-        self.clusters.extend(c for c in update.clusters if c.participant == self.id)
-        self.baseline_ready = self.baseline_ready or update.ready.get(self.id, False)
-
 
 @dataclass
 class Analysis:
@@ -152,7 +146,6 @@ def analyze_video(
     """
     engine = engine or CueEngine()
     records: dict[str, ParticipantRecord] = {}
-    samples: dict[str, int] = {}
     frames = 0
     last_t = 0.0
     for frame in source.frames():
@@ -163,20 +156,18 @@ def analyze_video(
                 rec = records[pid] = ParticipantRecord(pid, face.t, face.t)
             rec.last_seen = face.t
             rec.boxes.append(face.box)
-            samples[pid] = samples.get(pid, 0) + 1
             if signals is not None:
                 signals.write(frame.index, pid, face)
-        update = engine.update(frame.t, result.faces)
-        for rec in records.values():
-            rec.add_cues(update)
+        _file_cues(records, engine.update(frame.t, result.faces))
         frames += 1
         last_t = frame.t
         if on_frame is not None:
             on_frame(frames)
     final = engine.finish(last_t)
+    _file_cues(records, final)
     for rec in records.values():
-        rec.add_cues(final)
-    kept = [r for r in records.values() if samples[r.id] >= MIN_SAMPLES]
+        rec.baseline_ready = final.ready.get(rec.id, False)
+    kept = [r for r in records.values() if len(r.boxes) >= MIN_SAMPLES]
     # The same pacing as the overlay: a viewer would have seen these, one at a time.
     for prompt in prompts_for([c for r in kept for c in r.clusters], context):
         records[prompt.participant].prompts.append(prompt)
@@ -190,3 +181,11 @@ def analyze_video(
         truncated=source.truncated,
         context=context,
     )
+
+
+def _file_cues(records: dict[str, ParticipantRecord], update: CueUpdate) -> None:
+    """Give each participant its events and clusters from one cue-engine update."""
+    for event in update.events:
+        records[event.participant].events.append(event)
+    for cluster in update.clusters:
+        records[cluster.participant].clusters.append(cluster)
