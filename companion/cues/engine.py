@@ -109,9 +109,12 @@ class _Person:
         """Baseline of the frames with closed lips (None: too few in the warm-up)."""
         self.warmup: list[tuple[float, Vector, bool]] = []
         self.last_t: float | None = None
+        self.away = False
+        """Unseen for longer than ``lost_after_s``, with open events already closed."""
 
     def observe(self, t: float, x: Vector, events: list[CueEvent], clusters: list[Cluster]) -> None:
         self.last_t = t
+        self.away = False
         speaking = self.speech.update(t, float(x[M["lip_gap"]]))
         if self.baseline.ready:
             self._score(t, x, speaking, events, clusters)
@@ -131,6 +134,7 @@ class _Person:
         return bool(x[M["lip_gap"]] < self.config.units.lips_closed)
 
     def close(self, events: list[CueEvent], clusters: list[Cluster]) -> None:
+        self.away = True
         for cue, detector in self.detectors.items():
             self._emit(cue, detector.finish(), events, clusters)
 
@@ -213,8 +217,9 @@ class CueEngine:
                 person = self._people[pid] = _Person(pid, self.config, self.patterns)
             person.observe(t, x, events, clusters)
         for pid, person in self._people.items():
-            lost = person.last_t is not None and t - person.last_t > self.config.lost_after_s
-            if pid not in measures and lost:
+            if person.away or pid in measures or person.last_t is None:
+                continue
+            if t - person.last_t > self.config.lost_after_s:
                 person.close(events, clusters)
         return CueUpdate(events, clusters, self.ready())
 
