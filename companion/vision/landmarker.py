@@ -13,7 +13,7 @@ from mediapipe.tasks.python import vision as mp_vision
 from companion.closing import Closeable
 from companion.model import BLENDSHAPE_NAMES, Box, Face, RGBImage
 from companion.vision.imaging import crop_fitted
-from companion.vision.mp_runtime import MonotonicMillis, base_options, to_mp_image
+from companion.vision.mp_runtime import MonotonicMillis, to_mp_image, video_landmarker
 from companion.vision.pose import pose_from_matrix
 
 CROP_MAX_SIDE = 256
@@ -40,18 +40,8 @@ class CropLandmarker(Closeable):
     def __init__(
         self, model: bytes, min_confidence: float = 0.5, timer: ModelTimer | None = None
     ) -> None:
-        options = mp_vision.FaceLandmarkerOptions(
-            base_options=base_options(model),
-            running_mode=mp_vision.RunningMode.VIDEO,
-            num_faces=1,
-            min_face_detection_confidence=min_confidence,
-            min_face_presence_confidence=min_confidence,
-            min_tracking_confidence=min_confidence,
-            output_face_blendshapes=True,
-            output_facial_transformation_matrixes=True,
-        )
-        self._landmarker: mp_vision.FaceLandmarker | None = (
-            mp_vision.FaceLandmarker.create_from_options(options)
+        self._landmarker: mp_vision.FaceLandmarker | None = video_landmarker(
+            model, num_faces=1, min_confidence=min_confidence
         )
         self._millis = MonotonicMillis()
         self._timer = timer

@@ -14,21 +14,7 @@ from mediapipe.tasks.python import vision as mp_vision
 
 from companion.closing import Closeable
 from companion.model import Box, RGBImage
-from companion.vision.mp_runtime import MonotonicMillis, base_options, to_mp_image
-
-
-def _video_landmarker(model: bytes, num_faces: int) -> mp_vision.FaceLandmarker:
-    options = mp_vision.FaceLandmarkerOptions(
-        base_options=base_options(model),
-        running_mode=mp_vision.RunningMode.VIDEO,
-        num_faces=num_faces,
-        min_face_detection_confidence=0.5,
-        min_face_presence_confidence=0.5,
-        min_tracking_confidence=0.5,
-        output_face_blendshapes=True,
-        output_facial_transformation_matrixes=True,
-    )
-    return mp_vision.FaceLandmarker.create_from_options(options)
+from companion.vision.mp_runtime import MonotonicMillis, to_mp_image, video_landmarker
 
 
 def raw_seconds_per_face(
@@ -48,7 +34,7 @@ def raw_seconds_per_face(
     calls = 0
     for crops in sequences:
         images = [to_mp_image(np.ascontiguousarray(c)) for c in crops]
-        landmarker = _video_landmarker(model, 1)
+        landmarker = video_landmarker(model, 1)
         try:
             for i, image in enumerate(images):
                 started = clock()
@@ -65,7 +51,7 @@ class NaiveLandmarker(Closeable):
     """The whole frame into one Face Landmarker asking for ``num_faces`` faces."""
 
     def __init__(self, model: bytes, num_faces: int) -> None:
-        self._landmarker: mp_vision.FaceLandmarker | None = _video_landmarker(model, num_faces)
+        self._landmarker: mp_vision.FaceLandmarker | None = video_landmarker(model, num_faces)
         self._millis = MonotonicMillis()
 
     def faces(self, pixels: RGBImage, t: float) -> list[Box]:
