@@ -299,7 +299,8 @@ def _run_live(
 
 
 def _raw_model_ms(gallery: Gallery, faces: Sequence[Box], config: BenchConfig) -> tuple[float, int]:
-    from companion.vision.imaging import crop_padded, fit_within
+    from companion.pipeline import PipelineConfig
+    from companion.vision.imaging import crop_fitted
     from companion.vision.landmarker import CROP_MAX_SIDE
     from companion.vision.model_file import read_model
     from companion.vision.rawmodel import raw_seconds_per_face
@@ -308,11 +309,12 @@ def _raw_model_ms(gallery: Gallery, faces: Sequence[Box], config: BenchConfig) -
     sequences: list[list[RGBImage]] = []
     frames = [gallery.frame(i / config.fps).pixels for i in range(40)]
     for box in list(faces)[: config.raw_faces]:
-        side = max(box.w, box.h) * 1.6
+        # The crop the pipeline makes from landmarks, prepared the way the landmarker does.
+        side = max(box.w, box.h) * PipelineConfig().crop_from_landmarks
         crop = Box(box.cx - side / 2, box.cy - side / 2, side, side)
         tile_index = _tile_of(tiles, box)
         within = tiles[tile_index] if tile_index is not None else None
-        crops = [fit_within(crop_padded(f, crop, within), CROP_MAX_SIDE)[0] for f in frames]
+        crops = [crop_fitted(f, crop, CROP_MAX_SIDE, within)[0] for f in frames]
         sequences.append(crops)
     if not sequences:
         return math.nan, 0

@@ -7,7 +7,7 @@ from mediapipe.tasks.python import vision as mp_vision
 from companion.closing import Closeable
 from companion.model import Box, RGBImage
 from companion.vision.facepoints import points_from_keypoints
-from companion.vision.imaging import crop_padded, fit_within
+from companion.vision.imaging import crop_fitted
 from companion.vision.mp_runtime import base_options, to_mp_image
 from companion.vision.tiling import Detection
 
@@ -36,8 +36,7 @@ class WindowFaceDetector(Closeable):
         """Faces inside ``window`` (parts outside the frame read as black), in frame pixels."""
         if self._detector is None:
             raise RuntimeError("face detector used after close()")
-        crop = crop_padded(pixels, window)
-        image, scale = fit_within(crop, 2 * DETECTOR_INPUT)
+        image, scale = crop_fitted(pixels, window, 2 * DETECTOR_INPUT)
         height, width = image.shape[:2]
         found: list[Detection] = []
         for det in self._detector.detect(to_mp_image(image)).detections:

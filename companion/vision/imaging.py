@@ -33,10 +33,11 @@ def crop_padded(pixels: RGBImage, box: Box, within: Box | None = None) -> RGBIma
 def crop_fitted(
     pixels: RGBImage, box: Box, max_side: int, within: Box | None = None
 ) -> tuple[RGBImage, float]:
-    """`crop_padded` then `fit_within` in one step, scaling only the pixels that exist.
+    """`crop_padded`, scaled so the longer side is at most ``max_side``, in one step.
 
-    A large face's crop often reaches past its tile; padding it at full resolution first
-    would copy megabytes of black. Returns the image and the scale applied.
+    Only the pixels that exist are scaled (pyramid halvings, then one bilinear step): a
+    large face's crop often reaches past its tile, and padding it at full resolution first
+    would copy megabytes of black. Returns a C-contiguous image and the scale applied.
     """
     side = max(box.w, box.h)
     if side <= max_side:
@@ -66,24 +67,6 @@ def _shrink(image: RGBImage, size: tuple[int, int]) -> RGBImage:
     while out.shape[1] >= 2 * size[0] and out.shape[0] >= 2 * size[1]:
         out = np.asarray(cv2.pyrDown(out), dtype=np.uint8)
     return np.asarray(cv2.resize(out, size, interpolation=cv2.INTER_LINEAR), dtype=np.uint8)
-
-
-def fit_within(image: RGBImage, max_side: int) -> tuple[RGBImage, float]:
-    """Scale ``image`` down so its longer side is at most ``max_side``.
-
-    Halves with a Gaussian pyramid first (cheap and alias-free), then one bilinear step.
-    Returns a C-contiguous image and the scale applied (1.0 when already small enough).
-    """
-    side = max(image.shape[0], image.shape[1])
-    if side <= max_side:
-        return np.ascontiguousarray(image), 1.0
-    out = image
-    while max(out.shape[0], out.shape[1]) >= 2 * max_side:
-        out = np.asarray(cv2.pyrDown(out), dtype=np.uint8)
-    target = max_side / side
-    size = (max(1, round(image.shape[1] * target)), max(1, round(image.shape[0] * target)))
-    out = np.asarray(cv2.resize(out, size, interpolation=cv2.INTER_LINEAR), dtype=np.uint8)
-    return np.ascontiguousarray(out), size[0] / image.shape[1]
 
 
 def grey_patch(
