@@ -159,6 +159,8 @@ class Overlay:
         self.me: str | None = None
         self._notice: str | None = None
         self._excluded: set[int] = set()
+        """Widgets the OS keeps out of screen captures (the rest are painted over)."""
+        self._tried: set[int] = set()
         self._dialogs: list[object] = []
         self._shortcut = QShortcut(QKeySequence(SHORTCUT_TEXT), self.panel)
         self._timer = QTimer()
@@ -362,13 +364,12 @@ class Overlay:
 
         from companion.ui.exclusion import exclude_from_capture
 
-        if (
-            isinstance(widget, QWidget)
-            and id(widget) not in self._excluded
-            and widget.isVisible()
-            and exclude_from_capture(widget)
-        ):
-            self._excluded.add(id(widget))
+        # One try per shown widget: where the OS cannot exclude it (X11) the answer does not
+        # change, and the poll timer calls this every tick for the markers.
+        if isinstance(widget, QWidget) and id(widget) not in self._tried and widget.isVisible():
+            self._tried.add(id(widget))
+            if exclude_from_capture(widget):
+                self._excluded.add(id(widget))
 
     # -- user actions ----------------------------------------------------------------
 
