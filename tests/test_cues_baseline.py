@@ -159,11 +159,11 @@ def test_closed_lips_baseline_is_what_a_press_is_judged_against() -> None:
     units = Units()
     talking = _rest()
     talking[M["lip_gap"]] = 0.15
-    talking[M["bs_mouth_press"]] = 0.0
+    talking[M["bs_mouth_roll"]] = 0.0
     closed_rest = _rest()
-    closed_rest[M["bs_mouth_press"]] = 0.3  # this talker's press score rises whenever lips close
+    closed_rest[M["bs_mouth_roll"]] = 0.3  # this talker's roll score rises whenever lips close
     press = closed_rest.copy()
-    press[M["bs_mouth_press"]] = 0.6
+    press[M["bs_mouth_roll"]] = 0.6
     lip = C["lip_press"]
     assert intensities(closed_rest, talking, units)[lip] >= 1.0  # vs the talking face: a press
     assert intensities(closed_rest, talking, units, closed_rest)[lip] == 0.0
@@ -184,6 +184,22 @@ def test_a_raised_chin_only_tops_up_what_the_lips_show() -> None:
     both = thinned.copy()
     both[M["bs_chin_raise"]] = chin_up[M["bs_chin_raise"]]
     assert intensities(both, rest, units)[lip] == pytest.approx(0.95 + units.chin_support)
+
+
+def test_the_press_score_only_tops_up_the_thinning_the_lips_show() -> None:
+    # after a yawn the press score jumps as the lips close, with no thinning to go with it
+    units = Units()
+    rest = _rest()
+    score_only = rest.copy()
+    score_only[M["bs_mouth_press"]] += 3 * units.press
+    lip = C["lip_press"]
+    assert intensities(score_only, rest, units)[lip] == pytest.approx(units.press_support)
+    thinned = score_only.copy()
+    thinned[M["lip_red"]] *= 1 - 0.5 * units.lip_thin  # half a clear thinning
+    assert intensities(thinned, rest, units)[lip] == pytest.approx(0.5 + units.press_support)
+    rolled = rest.copy()
+    rolled[M["bs_mouth_roll"]] += 1.5 * units.roll  # lips rolled in hide the red: counts alone
+    assert intensities(rolled, rest, units)[lip] == pytest.approx(1.5)
 
 
 def test_lips_thinned_by_a_mouth_pulled_sideways_are_not_a_press() -> None:

@@ -86,6 +86,8 @@ class Units:
     lips_closed: float = 0.06
     """Lips further apart than this cannot be pressed."""
     press: float = 0.15
+    press_support: float = 0.6
+    """The press score adds at most this much to the lip thinning the landmarks show."""
     roll: float = 0.2
     chin_raise: float = 0.25
     chin_support: float = 0.12
@@ -151,12 +153,15 @@ def intensities(
         # person's closed mouth: opening the jaw thins the lips and moves the corners anyway.
         # A raised chin (AU17) often comes with a press but is not one: it pushes the lower
         # lip up, and MediaPipe's score for it jumps on some faces whenever the lips simply
-        # close after speech. It only tops up what the lips themselves show.
+        # close after speech. It only tops up what the lips themselves show. The press score
+        # alone jumps the same way when lips close after a wide-open mouth (a yawn), so it
+        # too only tops up the thinning; lips rolled in hide the red and count in full.
         lips = rest if closed is None else closed
         resting_red = max(float(lips[M["lip_red"]]), 1e-6)
+        thin = fall("lip_red", u.lip_thin * resting_red, lips)
         own = max(
-            fall("lip_red", u.lip_thin * resting_red, lips),
-            rise("bs_mouth_press", u.press, lips),
+            thin,
+            min(rise("bs_mouth_press", u.press, lips), thin + u.press_support),
             rise("bs_mouth_roll", u.roll, lips),
         )
         chin = rise("bs_chin_raise", u.chin_raise, lips)
