@@ -202,6 +202,20 @@ def test_the_press_score_only_tops_up_the_thinning_the_lips_show() -> None:
     assert intensities(rolled, rest, units)[lip] == pytest.approx(1.5)
 
 
+def test_a_whole_brow_raise_is_not_an_inner_brow_raise() -> None:
+    units = Units()
+    rest = _rest()
+    oblique = rest.copy()  # AU1: inner ends up, outer ends where they were
+    oblique[M["brow_inner_h"]] += 1.5 * units.brow_tilt
+    whole = rest.copy()  # AU1+AU2: both ends up, the inner ones a little further
+    whole[M["brow_outer_h"]] += 1.5 * units.brow_rise
+    whole[M["brow_inner_h"]] += 1.5 * units.brow_rise + 1.2 * units.brow_tilt
+    inner, both = C["inner_brow_raise"], C["brow_raise"]
+    assert intensities(oblique, rest, units)[inner] == pytest.approx(1.5)
+    assert intensities(whole, rest, units)[both] >= 1.0
+    assert intensities(whole, rest, units)[inner] == pytest.approx(1.2 - 1.5)
+
+
 def test_lips_thinned_by_a_mouth_pulled_sideways_are_not_a_press() -> None:
     # lip heights are measured at the midline, where a smirk or a sideways pull stretches them
     units = Units()

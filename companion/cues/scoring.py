@@ -173,7 +173,10 @@ def intensities(
             fall("corner_lift", u.corner_drop, lips), rise("bs_mouth_frown", u.frown, lips)
         )
     # Inner brow ends lifted relative to the outer ends: AU1 without AU2 tilts the brows.
-    out[C["inner_brow_raise"]] = (d[M["brow_inner_h"]] - d[M["brow_outer_h"]]) / u.brow_tilt
+    # A whole-brow raise (AU1+AU2, `brow_raise`) lifts the inner ends further than the outer
+    # ones too; what the outer ends rise is taken off, so only the tilt beyond it counts.
+    tilt = (d[M["brow_inner_h"]] - d[M["brow_outer_h"]]) / u.brow_tilt
+    out[C["inner_brow_raise"]] = tilt - max(0.0, rise("brow_outer_h", u.brow_rise))
     out[C["brow_raise"]] = min(rise("brow_inner_h", u.brow_rise), rise("brow_outer_h", u.brow_rise))
     # MediaPipe's look-down score also rises when the lids droop or close: no gaze reading
     # while they are lower than usual.
