@@ -308,11 +308,14 @@ class Report:
         lines += [row(p, t) for p, t in self.pattern_totals().items()]
         lines.append(row("all clusters", self.all_clusters()))
         n = self.neutral()
-        lines.append(
-            f"neutral clips: {n['clips']} ({n['seconds']} s): {n['clusters']} clusters "
-            f"({n['clusters_per_10_min']} per 10 min), {n['prompts']} prompts "
-            f"({n['prompts_per_10_min']} per 10 min)"
-        )
+        if not n["clips"]:
+            lines.append("neutral clips: none labelled, so no false-alarm rate")
+        else:
+            lines.append(
+                f"neutral clips: {n['clips']} ({n['seconds']} s): {n['clusters']} clusters "
+                f"({n['clusters_per_10_min']} per 10 min), {n['prompts']} prompts "
+                f"({n['prompts_per_10_min']} per 10 min)"
+            )
         if n["with_clusters"]:
             lines.append("  clusters on: " + ", ".join(n["with_clusters"]))
         return "\n".join(lines)

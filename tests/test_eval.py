@@ -101,6 +101,13 @@ def test_a_face_elsewhere_is_not_the_labelled_person() -> None:
     assert (press.tp, press.fp, press.fn) == (0, 1, 2)  # labels missed, detection unmatched
 
 
+def test_a_report_without_neutral_clips_says_so_instead_of_a_rate() -> None:
+    report = Report([score_clip(_labels(), _analysis([100] * 4, []), [])])
+    assert report.neutral()["clusters_per_10_min"] is None
+    assert "neutral clips: none labelled" in report.table()
+    assert "None" not in report.table()
+
+
 def test_neutral_clips_give_false_alarms_per_ten_minutes() -> None:
     calm = score_clip(_labels(neutral=True, source="calm.mp4"), _analysis([100] * 4, []), [])
     busy = score_clip(_labels(), _analysis([100] * 4, []), [])
