@@ -471,11 +471,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
             if loaded.notice:
                 _say(f"companion: {loaded.notice}")
             runner = build_runner(args.attach, args.region, loaded.settings, events)
-            run_headless(runner, args.exit_after)
+            outcome = run_headless(runner, args.exit_after, lambda line: _say(f"companion: {line}"))
             if isinstance(runner.failure, CompanionError):
                 raise runner.failure
             if runner.failure is not None:
                 raise RuntimeError(str(runner.failure)) from runner.failure
+            if not outcome.watched:
+                raise InputError(_not_found(args.attach))
             return 0
         from companion.ui.app import OverlayOptions, run_overlay
 
@@ -486,6 +488,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     finally:
         if handle is not None:
             handle.close()
+
+
+def _not_found(attach: str | None) -> str:
+    wanted = f'a window with "{attach}" in its title' if attach else "a Zoom, Meet or Teams window"
+    return f"{wanted} never appeared; `companion windows --all` lists what can be attached to"
 
 
 def _cmd_windows(args: argparse.Namespace) -> int:

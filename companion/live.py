@@ -664,20 +664,53 @@ def follow_window(attach: str | None) -> CaptureTarget:
     return WindowFollower(open_lister(), matcher)
 
 
-def run_headless(runner: LiveRunner, exit_after: float | None) -> LiveUpdate | None:
-    """Run the loop in this thread until ``exit_after`` seconds pass (or Ctrl-C)."""
+HEADLESS_POLL_S = 0.2
+"""How often a headless run looks at the loop's state."""
+
+
+@dataclass(frozen=True)
+class HeadlessOutcome:
+    """How a headless run went."""
+
+    last: LiveUpdate | None
+    """The last update the loop published."""
+    watched: bool
+    """Whether capture ever started (a window was found, or a region was given)."""
+
+
+def run_headless(
+    runner: LiveRunner, exit_after: float | None, say: Callable[[str], None]
+) -> HeadlessOutcome:
+    """Run the loop on a worker thread until ``exit_after`` seconds pass (or Ctrl-C).
+
+    ``say`` gets one line each time the capture target's state changes (looking for the
+    window, watching it, paused because it is minimised ...), so a run without an overlay
+    still shows what it is doing.
+    """
     stop = threading.Event()
-    timer = threading.Timer(exit_after, stop.set) if exit_after is not None else None
-    if timer is not None:
-        timer.daemon = True
-        timer.start()
+    worker = threading.Thread(target=runner.run, args=(stop,), name="companion-live")
+    deadline = None if exit_after is None else time.monotonic() + exit_after
+    last: LiveUpdate | None = None
+    watched = False
+    shown = ""
+    worker.start()
     try:
-        runner.run(stop)
+        while worker.is_alive() and (deadline is None or time.monotonic() < deadline):
+            worker.join(HEADLESS_POLL_S)
+            update = runner.mailbox.take()
+            if update is None:
+                continue
+            last = update
+            watched = watched or update.target.watching
+            line = update.target.describe()
+            if line != shown and runner.failure is None:
+                say(line)
+                shown = line
     finally:
         stop.set()
-        if timer is not None:
-            timer.cancel()
-    return runner.mailbox.take()
+        worker.join()
+    final = runner.mailbox.take()
+    return HeadlessOutcome(final or last, watched)
 
 
 def open_events(path: Path | None) -> IO[str] | None:

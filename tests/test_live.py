@@ -23,7 +23,16 @@ from companion.capture.windows.follow import (
 )
 from companion.cues.engine import CueEngine
 from companion.errors import InputError
-from companion.live import EventsLog, LiveResult, LiveRunner, LiveSession, LiveUpdate, Mailbox, Seen
+from companion.live import (
+    EventsLog,
+    LiveResult,
+    LiveRunner,
+    LiveSession,
+    LiveUpdate,
+    Mailbox,
+    Seen,
+    run_headless,
+)
 from companion.model import Box, Frame, Prompt
 from companion.pipeline import PipelineConfig
 from companion.prompts.pacing import PacingConfig, Prompter
@@ -238,6 +247,47 @@ def test_a_failing_or_slow_frame_is_reported_once_and_the_loop_carries_on() -> N
     update = runner.mailbox.take()
     assert update is not None and update.error == "RuntimeError: stage failed"
     assert update.frames == 5
+
+
+class _NoWindowYet:
+    """A meeting window that never appears."""
+
+    def poll(self) -> TargetState:
+        return TargetState("searching")
+
+    def close(self) -> None:
+        pass
+
+
+class _EmptyRoomSession:
+    """Stands in for LiveSession: every frame shows nobody."""
+
+    pipeline = SimpleNamespace(close=lambda: None)
+
+    def step(self, frame: Frame) -> LiveResult:
+        return LiveResult(frame.t, frame.region, (), (), (), None, ())
+
+
+def _idle_session() -> LiveSession:
+    return _EmptyRoomSession()  # type: ignore[return-value]
+
+
+def test_a_headless_run_says_what_it_waits_for_and_that_nothing_was_watched() -> None:
+    lines: list[str] = []
+    runner = LiveRunner(_NoWindowYet, _idle_session, open_grabber=_StillGrabber)
+    outcome = run_headless(runner, 0.6, lines.append)
+    assert not outcome.watched
+    assert lines == ["Looking for a meeting window"]  # once, not every poll
+
+
+def test_a_headless_run_on_a_region_watches_it() -> None:
+    lines: list[str] = []
+    runner = LiveRunner(
+        lambda: FixedRegion(Box(0, 0, 64, 48)), _idle_session, open_grabber=_StillGrabber
+    )
+    outcome = run_headless(runner, 0.6, lines.append)
+    assert outcome.watched and lines == ["Watching the chosen region"]
+    assert outcome.last is not None and outcome.last.frames > 0
 
 
 def test_sensitivity_scales_every_event_threshold_and_reaches_the_live_engine() -> None:

@@ -113,3 +113,17 @@ def test_qt_starts_on_xcb_after_opencv_was_imported(xserver: XServer, tmp_path: 
     platform, removed = done.stdout.split()
     assert platform == "xcb"
     assert "QT_QPA_PLATFORM_PLUGIN_PATH" in removed.split(",")
+
+
+def test_a_headless_run_that_never_finds_its_window_says_so(xserver: XServer) -> None:
+    command = ["run", "--headless", "--attach", "No Such Call", "--exit-after", "6"]
+    done = subprocess.run(  # 6 s: the model loads before the first look for the window
+        [sys.executable, "-m", "companion", *command],
+        env={**xserver.env, "PYTHONPATH": os.pathsep.join(sys.path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 3, done.stderr
+    assert "companion: Looking for a meeting window" in done.stderr
+    assert 'a window with "No Such Call" in its title never appeared' in done.stderr
