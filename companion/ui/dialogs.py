@@ -193,10 +193,12 @@ class RegionPicker(QWidget):
         self._end: QPoint | None = None
 
     def selection(self) -> QRect | None:
-        """The rectangle being drawn, in widget pixels."""
+        """The rectangle being drawn, in widget pixels, as wide as the drag went."""
         if self._start is None or self._end is None:
             return None
-        return QRect(self._start, self._end).normalized()
+        # QRect(corner, corner) holds both corner pixels: one pixel more than the drag.
+        a, b = self._start, self._end
+        return QRect(min(a.x(), b.x()), min(a.y(), b.y()), abs(b.x() - a.x()), abs(b.y() - a.y()))
 
     def mousePressEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802 (Qt override)
         """Start the rectangle."""

@@ -68,5 +68,13 @@ def test_region_picker_returns_the_dragged_rectangle(qtbot: QtBot) -> None:
         QTest.mousePress(picker, Qt.MouseButton.LeftButton, pos=QPoint(50, 40))
         QTest.mouseMove(picker, QPoint(250, 160))
         QTest.mouseRelease(picker, Qt.MouseButton.LeftButton, pos=QPoint(250, 160))
-    assert blocker.args == [Box(origin.x() + 50, origin.y() + 40, 201, 121)]
+    assert blocker.args == [Box(origin.x() + 50, origin.y() + 40, 200, 120)]
+    upwards = RegionPicker()  # dragged from bottom right to top left: the same rectangle
+    qtbot.addWidget(upwards)
+    upwards.show()
+    with qtbot.waitSignal(upwards.picked) as blocker:
+        QTest.mousePress(upwards, Qt.MouseButton.LeftButton, pos=QPoint(250, 160))
+        QTest.mouseMove(upwards, QPoint(50, 40))
+        QTest.mouseRelease(upwards, Qt.MouseButton.LeftButton, pos=QPoint(50, 40))
+    assert blocker.args == [Box(origin.x() + 50, origin.y() + 40, 200, 120)]
     assert not picker.isVisible()
