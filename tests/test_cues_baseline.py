@@ -129,6 +129,50 @@ def test_warmup_movement_is_reported_once_the_baseline_is_ready() -> None:
     assert 0.0 < event.strength <= 1.0
 
 
+def _turned(x: np.ndarray, yaw: float = 40.0) -> np.ndarray:
+    x = x.copy()
+    x[M["yaw"]] = yaw
+    return x
+
+
+def test_a_face_turned_away_is_neither_learned_from_nor_read() -> None:
+    engine = CueEngine()
+    limit = engine.config.max_yaw_deg
+    for i in range(90):  # 3 s in three-quarter view: no warm-up counted
+        update = engine.update_measures(i / FPS, {"p1": _turned(_rest(), limit + 5)})
+        assert update.ready == {"p1": False}
+    events = []
+    for i in range(90, 300):
+        if i < 160:
+            x = _rest()  # faces the camera for 2 s: ready
+        elif i < 190:
+            x = _turned(_frown())  # brows read as drawn down, head turned 40 degrees: ignored
+        elif i < 220:
+            x = _turned(_rest(), -10.0)  # slightly turned the other way: read ...
+        elif i < 235:
+            x = _turned(_frown(), -10.0)  # ... so the same brows are a frown
+        else:
+            x = _rest()
+        events += engine.update_measures(i / FPS, {"p1": x}).events
+    events += engine.finish(10.0).events
+    # the turn itself is still a movement of the head
+    assert [(e.cue, round(e.start * FPS)) for e in events] == [
+        ("look_away", 160),
+        ("brow_lower", 220),
+    ]
+
+
+def test_looking_away_is_still_noticed_when_turned() -> None:
+    engine = CueEngine()
+    for i in range(90):
+        engine.update_measures(i / FPS, {"p1": _rest()})
+    events = []
+    for i in range(90, 150):
+        x = _turned(_rest(), 45.0) if i < 120 else _rest()
+        events += engine.update_measures(i / FPS, {"p1": x}).events
+    assert [e.cue for e in events] == ["look_away"]
+
+
 def test_participants_have_their_own_baselines_and_can_be_forgotten() -> None:
     engine = CueEngine()
     wide = _rest()

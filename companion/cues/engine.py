@@ -9,6 +9,9 @@ Each participant gets a baseline learned in their first seconds (`BaselineConfig
 Until it is ready nothing is scored for them (``ready[pid]`` is False). When it becomes
 ready, the warm-up frames are scored against it, so a movement in the very first seconds
 is still reported, late, in that update. After that every frame is scored as it comes.
+A face turned away, in profile or while looking away from where it rests (see
+`CueConfig.max_yaw_deg`), counts neither towards the warm-up nor the baseline, and only its
+head movements (`look_away`, `head_down`) are read.
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ from companion.cues.speech import SpeechConfig, SpeechState
 from companion.model import Cluster, CueEvent, Face
 
 _LOWER_FACE = np.array([name in LOWER_FACE for name in MEASURES], dtype=bool)
+_POSE_CUES = frozenset({"look_away", "head_down"})
+_FACE_CUES = np.array([cue not in _POSE_CUES for cue in CUES], dtype=bool)
+"""The cues read from the face itself rather than from where the head points."""
+_LOOK_AWAY = CUES.index("look_away")
 
 _DEFAULT_EVENTS: dict[str, EventParams] = {
     "blink": EventParams(min_duration_s=0.05, max_duration_s=0.5),
@@ -57,6 +64,12 @@ class CueConfig:
     lost_after_s: float = 1.0
     """A participant unseen this long has their open events closed at their last frame
     (longer than the gap between two samples of a participant the scheduler round-robins)."""
+    max_yaw_deg: float = 40.0
+    """A face turned further than this from the camera (towards profile) is not read for
+    facial movements, nor learned from: its far side is hidden and its landmarks guessed.
+    Nor is a face while it looks away (`look_away` at 1 or more, a turn of `Units.yaw_deg`
+    from where it rests): the pose correction of the measures is least trusted on a turn,
+    and on the clips tried, turns were read as drawn brows and pressed lips."""
 
     def params(self, cue: str) -> EventParams:
         """Event thresholds of one cue."""
@@ -119,6 +132,8 @@ class _Person:
         if self.baseline.ready:
             self._score(t, x, speaking, events, clusters)
             return
+        if self._in_profile(x):
+            return
         self.warmup.append((t, x, speaking))
         if self.baseline.add_warmup(t, x):
             closed = [w[1] for w in self.warmup if self._lips_closed(w[1])]
@@ -129,6 +144,9 @@ class _Person:
             for wt, wx, wspeaking in self.warmup:
                 self._score(wt, wx, wspeaking, events, clusters)
             self.warmup = []
+
+    def _in_profile(self, x: Vector) -> bool:
+        return bool(abs(x[M["yaw"]]) > self.config.max_yaw_deg)
 
     def _lips_closed(self, x: Vector) -> bool:
         return bool(x[M["lip_gap"]] < self.config.units.lips_closed)
@@ -156,6 +174,9 @@ class _Person:
             self.baseline.spread,
         )
         cfg = self.config
+        turned = self._in_profile(x) or values[_LOOK_AWAY] >= 1.0
+        if turned:
+            values[_FACE_CUES] = 0.0
         for cue, value in zip(CUES, values, strict=True):
             detector = self.detectors[cue]
             if cue in cfg.speech_cues:
@@ -164,6 +185,8 @@ class _Person:
             else:
                 raw = detector.update(t, float(value))
             self._emit(cue, raw, events, clusters)
+        if turned:
+            return
         active = np.array([self.detectors[c].active for c in CUES], dtype=bool)
         frozen = frozen_measures(active)
         self.baseline.follow(t, x, frozen)
