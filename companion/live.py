@@ -501,7 +501,7 @@ class LiveRunner:
         frames = 0
         rate = _Rate()
         while not stop.is_set():
-            self._run_commands(session)
+            self._run_commands(session, state)
             now = self._clock()
             if now >= next_poll:
                 state = target.poll()
@@ -545,25 +545,28 @@ class LiveRunner:
         return ScreenGrabber(self._clock)
 
     def _fault(self, exc: Exception, state: TargetState) -> None:
-        """One frame failed: say so once per kind of failure, then carry on."""
+        """One frame or command failed: say so once per kind of failure, then carry on."""
         message = describe(exc)
         key = (type(exc).__name__, str(exc))
         if key in self._faults:
             return
         self._faults.add(key)
-        log.warning("a frame could not be analysed (%s); carrying on", message)
+        log.warning("a frame or command failed (%s); carrying on", message)
         log.info("frame failure details", exc_info=exc)
         if self.events is not None:
             self.events.note(self._clock(), "error", message=message, fatal=False)
         self.mailbox.put(LiveUpdate(state, error=message))
 
-    def _run_commands(self, session: LiveSession) -> None:
+    def _run_commands(self, session: LiveSession, state: TargetState) -> None:
         while True:
             try:
                 command = self._commands.get_nowait()
             except queue.Empty:
                 return
-            command(session)
+            try:
+                command(session)
+            except Exception as exc:
+                self._fault(exc, state)
 
     @staticmethod
     def _update(state: TargetState, result: LiveResult, frames: int, fps: float) -> LiveUpdate:

@@ -290,6 +290,27 @@ def test_a_headless_run_on_a_region_watches_it() -> None:
     assert outcome.last is not None and outcome.last.frames > 0
 
 
+def test_a_failing_command_is_reported_and_the_next_one_still_runs() -> None:
+    stop = threading.Event()
+    out = io.StringIO()
+    runner = LiveRunner(
+        lambda: FixedRegion(Box(0, 0, 64, 48)), _idle_session, events=EventsLog(out, 0.0)
+    )
+    runner.set_paused(True)
+
+    def broken(session: LiveSession) -> None:
+        raise ValueError("time went backwards")
+
+    runner.call(broken)
+    runner.call(lambda session: stop.set())
+    thread = threading.Thread(target=runner.run, args=(stop,))
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive() and runner.failure is None
+    (error,) = [json.loads(x) for x in out.getvalue().splitlines() if '"error"' in x]
+    assert error["message"] == "ValueError: time went backwards" and error["fatal"] is False
+
+
 def test_sensitivity_scales_every_event_threshold_and_reaches_the_live_engine() -> None:
     from companion.cues.engine import CueConfig
 
