@@ -25,6 +25,7 @@ from companion.capture.windows.follow import WATCHING, CaptureTarget, TargetStat
 from companion.errors import CompanionError
 from companion.model import Box, Cluster, CueEvent, Face, Frame, Participant, Prompt
 from companion.pipeline import Pipeline, StepResult
+from companion.prompts.session import CheckInTally
 from companion.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,27 @@ class PrompterLike(Protocol):
 
     def not_now(self, t: float) -> bool:
         """The user asked for quiet for a while."""
+        ...
+
+    def acted_on(self, t: float) -> bool:
+        """The user took the card's idea up."""
+        ...
+
+    def snooze(self, minutes: float, t: float) -> bool:
+        """No cards for ``minutes``."""
+        ...
+
+    def resume(self, t: float) -> None:
+        """End a snooze early."""
+        ...
+
+    def end(self, t: float) -> CheckInTally:
+        """The call ended: the user's own check-ins in it."""
+        ...
+
+    @property
+    def tally(self) -> CheckInTally:
+        """The user's own check-ins so far."""
         ...
 
 
@@ -193,6 +215,33 @@ class LiveSession:
         """The user pressed "not now" on the card."""
         if self.prompter is not None:
             self.prompter.not_now(max(t, self._last_t))
+
+    def acted_on(self, t: float) -> None:
+        """The user pressed "I asked" on the card."""
+        if self.prompter is not None:
+            self.prompter.acted_on(max(t, self._last_t))
+
+    def snooze(self, minutes: float, t: float) -> None:
+        """No check-in ideas for ``minutes`` (closes a card that is showing)."""
+        if self.prompter is not None:
+            self.prompter.snooze(minutes, max(t, self._last_t))
+
+    def resume_ideas(self, t: float) -> None:
+        """Check-in ideas may come again (ends a snooze)."""
+        if self.prompter is not None:
+            self.prompter.resume(max(t, self._last_t))
+
+    def checkins(self) -> CheckInTally | None:
+        """The user's own check-ins in this call so far (None without a prompter)."""
+        return self.prompter.tally if self.prompter is not None else None
+
+    def end_call(self, t: float) -> CheckInTally | None:
+        """The call ended at ``t``: its check-ins; the next call starts a fresh prompter."""
+        if self.prompter is None:
+            return None
+        tally = self.prompter.end(max(t, self._last_t))
+        self.prompter = open_prompter(self.settings)
+        return tally
 
     def _forget_gone(self, kept: set[str]) -> None:
         for gone in self._known - kept:

@@ -135,6 +135,7 @@ class Overlay:
         from PyQt6.QtCore import QTimer
         from PyQt6.QtGui import QKeySequence, QShortcut
 
+        from companion.ui.checkins import CheckIns
         from companion.ui.hotkey import SHORTCUT_TEXT, GlobalHotkey
         from companion.ui.markers import MarkerLayer
         from companion.ui.panel import Panel
@@ -166,6 +167,7 @@ class Overlay:
         self._timer = QTimer()
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self.poll)
+        self.checkins = CheckIns(runner, self._place_near_panel)
         self._connect()
 
     def _connect(self) -> None:
@@ -177,6 +179,8 @@ class Overlay:
         self.panel.me_changed.connect(self._set_me)
         self.panel.settings_requested.connect(self.open_settings)
         self.panel.region_requested.connect(self.pick_region)
+        self.checkins.connect(self.panel.ideas_menu)
+        self.panel.ideas_menu.snooze_requested.connect(lambda _: self._close_card())
         self._shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
         self._shortcut.activated.connect(lambda: self.set_paused(not self.runner.paused))
         if self.tray is not None:
@@ -187,6 +191,8 @@ class Overlay:
             self.tray.settings_action.triggered.connect(self.open_settings)
             self.tray.region_action.triggered.connect(self.pick_region)
             self.tray.quit_action.triggered.connect(QApplication.quit)
+            self.checkins.connect(self.tray.ideas_menu)
+            self.tray.ideas_menu.snooze_requested.connect(lambda _: self._close_card())
 
     def start(self) -> None:
         """Show the panel, start the worker, the poll timer and the shortcut."""
@@ -233,9 +239,12 @@ class Overlay:
         """Take the latest update, if any, and show it."""
         if self.hotkey.take():
             self.set_paused(not self.runner.paused)
+        self.checkins.poll()
         update = self.runner.mailbox.take()
         if update is None:
             return
+        if self.checkins.watch(self.last, update):
+            self._close_card()
         self.last = update
         if update.error is not None:
             self._show_error(update.error)
@@ -274,6 +283,9 @@ class Overlay:
             status = f"{where} \u00b7 {people} \u00b7 {update.analysed_fps:.0f} fps"
         else:
             state, colour, status = "Waiting", theme.WAITING, target.describe()
+        snoozed = self.checkins.snooze_line()
+        if snoozed:
+            status = f"{status}\n{snoozed}"
         if self._notice:
             status = f"{status}\n{self._notice}"
         self.panel.set_state(state, status, colour)
@@ -334,6 +346,7 @@ class Overlay:
             faces.append(anchor)
         place = place_card(CARD_SIZE, anchor, window, faces, screen, tiles)
         card.move(to_rect(place).topLeft())
+        card.asked.connect(lambda: self.runner.call(_asked))
         card.dismissed.connect(lambda: self.runner.call(_dismiss))
         card.not_now.connect(lambda: self.runner.call(_not_now))
         card.finished.connect(self._card_gone)
@@ -341,6 +354,28 @@ class Overlay:
         card.present()
         self._exclude(card)
         self._publish_masks()
+
+    def _place_near_panel(self, widget: object) -> None:
+        """Put a session card just below the panel, or above it near the screen's bottom."""
+        from PyQt6.QtWidgets import QWidget
+
+        from companion.ui.geometry import virtual_screen
+
+        if not isinstance(widget, QWidget):
+            return
+        panel = self.panel.frameGeometry()
+        screen = virtual_screen()
+        height = widget.sizeHint().height() if widget.height() < 50 else widget.height()
+        y = panel.bottom() + 8
+        if y + height > screen.y + screen.h:
+            y = max(int(screen.y), panel.top() - 8 - height)
+        widget.move(panel.left(), y)
+
+    def _close_card(self) -> None:
+        from companion.ui.card import PromptCard
+
+        if isinstance(self.card, PromptCard):
+            self.card.fade_out()
 
     def _card_gone(self) -> None:
         self.card = None
@@ -438,6 +473,10 @@ class Overlay:
             save_settings(self.settings, self.options.settings_path)
         except Exception as exc:
             self.notify(f"Settings could not be saved: {exc}")
+
+
+def _asked(session: LiveSession) -> None:
+    session.acted_on(time.monotonic())
 
 
 def _dismiss(session: LiveSession) -> None:

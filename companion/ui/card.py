@@ -12,13 +12,25 @@ CARD_SIZE = (330, 136)
 """Logical pixels."""
 
 
+def paint_card(widget: QWidget) -> None:
+    """The look of every card: background, border and a thin accent line on the left."""
+    painter = QPainter(widget)
+    painter.fillRect(widget.rect(), QColor(theme.BACKGROUND))
+    painter.setPen(QColor(theme.BORDER))
+    painter.drawRect(widget.rect().adjusted(0, 0, -1, -1))
+    painter.fillRect(0, 0, 3, widget.height(), QColor(theme.FOCUS))
+    painter.end()
+
+
 class PromptCard(QWidget):
-    """A small dark card: a title, the question, one line of what moved, two buttons.
+    """A small dark card: a title, the question, one line of what moved, three buttons.
 
     It fades in gently, stays ``lifetime_s`` seconds, then fades out and closes by itself;
-    "Dismiss" and "Not now" close it at once. Never flashes.
+    "I asked", "Not now" and "Dismiss" close it at once. Never flashes.
     """
 
+    asked = pyqtSignal()
+    """The user pressed I asked (they took the idea up; counted for their reflection)."""
     dismissed = pyqtSignal()
     """The user pressed Dismiss."""
     not_now = pyqtSignal()
@@ -57,11 +69,14 @@ class PromptCard(QWidget):
         self.detail_label = QLabel(detail)
         self.detail_label.setProperty("role", "dim")
         self.detail_label.setVisible(bool(detail))
+        self.asked_button = QPushButton("I asked")
+        self.asked_button.setProperty("role", "quiet")
+        self.asked_button.setToolTip("You took this idea up (counted only for you)")
         self.not_now_button = QPushButton("Not now")
         self.not_now_button.setProperty("role", "quiet")
         self.dismiss_button = QPushButton("Dismiss")
         self.dismiss_button.setProperty("role", "quiet")
-        for button in (self.not_now_button, self.dismiss_button):
+        for button in (self.asked_button, self.not_now_button, self.dismiss_button):
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
@@ -69,6 +84,7 @@ class PromptCard(QWidget):
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addStretch(1)
+        buttons.addWidget(self.asked_button)
         buttons.addWidget(self.not_now_button)
         buttons.addWidget(self.dismiss_button)
         layout = QVBoxLayout(self)
@@ -84,6 +100,7 @@ class PromptCard(QWidget):
         self._life.setSingleShot(True)
         self._life.setInterval(round(lifetime_s * 1000))
         self._life.timeout.connect(self.fade_out)
+        self.asked_button.clicked.connect(self._on_asked)
         self.dismiss_button.clicked.connect(self._on_dismiss)
         self.not_now_button.clicked.connect(self._on_not_now)
 
@@ -114,6 +131,10 @@ class PromptCard(QWidget):
         self._fade.setEndValue(end)
         self._fade.start()
 
+    def _on_asked(self) -> None:
+        self.asked.emit()
+        self._close()
+
     def _on_dismiss(self) -> None:
         self.dismissed.emit()
         self._close()
@@ -132,10 +153,5 @@ class PromptCard(QWidget):
         self.finished.emit()
 
     def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802 (Qt override)
-        """Background, border and a thin accent line on the left."""
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(theme.BACKGROUND))
-        painter.setPen(QColor(theme.BORDER))
-        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
-        painter.fillRect(0, 0, 3, self.height(), QColor(theme.FOCUS))
-        painter.end()
+        """The card's look (`paint_card`)."""
+        paint_card(self)

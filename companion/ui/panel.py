@@ -17,8 +17,9 @@ from PyQt6.QtWidgets import (
 )
 
 from companion.ui import theme
+from companion.ui.ideas import IdeasMenu
 
-PANEL_SIZE = (270, 172)
+PANEL_SIZE = (310, 172)
 """Logical pixels."""
 NOBODY = "nobody"
 
@@ -53,7 +54,8 @@ class Indicator(QWidget):
 
 
 class Panel(QWidget):
-    """Status, pause/resume, focus picker, "this is me", settings and region buttons.
+    """Status, pause/resume, focus picker, "this is me", and the region, settings and
+    ideas buttons.
 
     Drag it anywhere by its background; once moved by hand it stays where it was put.
     """
@@ -94,6 +96,10 @@ class Panel(QWidget):
         self.settings_button = QPushButton("Settings")
         self.region_button = QPushButton("Region")
         self.region_button.setToolTip("Drag a rectangle over the part of the screen to watch")
+        self.ideas_menu = IdeasMenu(parent=self)
+        self.ideas_button = QPushButton("Ideas")
+        self.ideas_button.setToolTip("Snooze the check-in ideas, a calm routine, your check-ins")
+        self.ideas_button.setMenu(self.ideas_menu)
         self.focus_box = QComboBox()
         self.me_box = QComboBox()
         self.focus_box.setToolTip("The person you are talking to is watched most closely")
@@ -113,8 +119,8 @@ class Panel(QWidget):
             picks.addWidget(label, row, 0)
             picks.addWidget(box, row, 1)
         buttons = QHBoxLayout()
-        buttons.setSpacing(6)
-        for b in (self.pause_button, self.region_button, self.settings_button):
+        buttons.setSpacing(4)
+        for b in (self.pause_button, self.region_button, self.settings_button, self.ideas_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             buttons.addWidget(b)
         layout = QVBoxLayout(self)

@@ -41,6 +41,8 @@ QComboBox QAbstractItemView {{ background: {SURFACE}; color: {TEXT}; }}
 QCheckBox {{ color: {TEXT}; }}
 QSlider::groove:horizontal {{ height: 4px; background: {BORDER}; }}
 QSlider::handle:horizontal {{ width: 12px; margin: -5px 0; background: {DIM}; border-radius: 6px; }}
+QProgressBar {{ background: {BORDER}; border: none; }}
+QProgressBar::chunk {{ background: {FOCUS}; }}
 QMenu {{ background: {SURFACE}; color: {TEXT}; border: 1px solid {BORDER}; }}
 QMenu::item:selected {{ background: #2f353e; }}
 """

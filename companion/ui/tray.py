@@ -7,6 +7,7 @@ from PyQt6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
 from PyQt6.QtWidgets import QMenu, QSystemTrayIcon
 
 from companion.ui import theme
+from companion.ui.ideas import IdeasMenu
 
 
 def dot_icon(colour: str) -> QIcon:
@@ -25,7 +26,7 @@ def dot_icon(colour: str) -> QIcon:
 
 
 class Tray:
-    """Pause/resume, show the panel, settings, choose a region, quit."""
+    """Pause/resume, show the panel, settings, choose a region, the ideas menu, quit."""
 
     def __init__(self) -> None:
         self.menu = QMenu()
@@ -37,6 +38,8 @@ class Tray:
         for action in (self.pause_action, self.panel_action, self.settings_action):
             self.menu.addAction(action)
         self.menu.addAction(self.region_action)
+        self.ideas_menu = IdeasMenu(parent=self.menu)
+        self.menu.addMenu(self.ideas_menu)
         self.menu.addSeparator()
         self.menu.addAction(self.quit_action)
         self.icon = QSystemTrayIcon(dot_icon(theme.PAUSED))

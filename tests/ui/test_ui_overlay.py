@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from idle_pipeline import REGION, NoFaces, NoLandmarks
 from pytestqt.qtbot import QtBot
 
 from companion.capture.windows.follow import FixedRegion
 from companion.live import LiveRunner, LiveSession
-from companion.model import Box, Cluster, Face, RGBImage
+from companion.model import Box, Cluster
 from companion.pipeline import Pipeline
 from companion.prompts.pacing import PacingConfig, Prompter
 from companion.settings import Settings, load_settings
@@ -17,29 +18,6 @@ from companion.ui import theme
 from companion.ui.app import Overlay, OverlayOptions
 from companion.ui.card import PromptCard
 from companion.ui.layout import overlaps
-from companion.vision.tiling import Detection
-
-REGION = Box(0, 0, 640, 360)
-
-
-class NoFaces:
-    """A face detector for a pipeline that is never stepped (the runner stays paused)."""
-
-    def detect(self, pixels: RGBImage, window: Box) -> list[Detection]:
-        return []
-
-    def close(self) -> None:
-        pass
-
-
-class NoLandmarks:
-    def landmark(
-        self, pixels: RGBImage, crop: Box, t: float, within: Box | None = None
-    ) -> Face | None:
-        return None
-
-    def close(self) -> None:
-        pass
 
 
 def overlay_for(runner: LiveRunner, tmp_path: Path) -> Overlay:
