@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from companion.model import Box
-from companion.ui.layout import marker_bar, overlaps, place_card, place_panel, tile_of
+from companion.ui.layout import (
+    clip_box,
+    grow,
+    marker_bar,
+    overlaps,
+    place_card,
+    place_panel,
+    tile_of,
+)
 
 SCREEN = Box(0, 0, 1920, 1080)
 WINDOW = Box(40, 60, 1200, 675)
@@ -63,6 +71,17 @@ def test_panel_goes_beside_the_window_when_there_is_room() -> None:
     panel = place_panel((270.0, 196.0), WINDOW, SCREEN, FACES)
     assert panel.x >= WINDOW.x + WINDOW.w
     assert not overlaps(panel, WINDOW)
+
+
+def test_panel_slips_partly_over_the_window_edge_rather_than_over_a_face() -> None:
+    # a window with a margin a little too small on every side: the panel covers a strip of
+    # the window's top edge (its title bar) instead of sitting on a tile in a corner
+    window = Box(40, 190, 1840, 880)
+    faces = [Box(x, y, 150, 180) for x in (300, 900, 1500) for y in (260, 560, 860)]
+    panel = place_panel((270.0, 196.0), window, SCREEN, faces)
+    assert not any(overlaps(panel, grow(f, 0.1)) for f in faces)
+    covered = clip_box(panel, window)
+    assert 0 < covered.h <= 20
 
 
 def test_panel_over_a_full_screen_window_avoids_faces() -> None:

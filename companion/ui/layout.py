@@ -117,8 +117,9 @@ def _intersection(a: Box, b: Box) -> float:
 def place_panel(
     size: tuple[float, float], window: Box, screen: Box, faces: Sequence[Box] = ()
 ) -> Box:
-    """Where the panel goes: beside the window (right, left, below, above), else over the
-    window corner that covers the fewest faces (top right first).
+    """Where the panel goes: beside the window (right, left, below, above), else where it
+    covers the fewest faces and then the least of the window: one of those places pushed
+    onto the screen, or a window corner (top right first).
     """
     w, h = size
     outside = (
@@ -132,7 +133,7 @@ def place_panel(
             return box
     right, bottom = window.x + window.w - w - GAP, window.y + window.h - h - GAP
     corners = [
-        _clamp(Box(x, y, w, h), screen)
+        Box(x, y, w, h)
         for x, y in (
             (right, window.y + GAP),
             (right, bottom),
@@ -141,7 +142,13 @@ def place_panel(
         )
     ]
     keep_out = [grow(f, 0.1) for f in faces]
-    return min(corners, key=lambda c: sum(overlaps(c, k) for k in keep_out))
+    candidates = [_clamp(box, screen) for box in (*corners, *outside)]
+
+    def cost(box: Box) -> tuple[int, float]:
+        covered = clip_box(box, window)
+        return sum(overlaps(box, k) for k in keep_out), covered.w * covered.h
+
+    return min(candidates, key=cost)
 
 
 def _inside(box: Box, screen: Box) -> bool:

@@ -19,7 +19,7 @@ from PyQt6.QtWidgets import (
 from companion.ui import theme
 from companion.ui.ideas import IdeasMenu
 
-PANEL_SIZE = (310, 172)
+PANEL_SIZE = (270, 172)
 """Logical pixels."""
 NOBODY = "nobody"
 

@@ -31,6 +31,7 @@ QPushButton {{
 }}
 QPushButton:hover {{ background: #2c313a; }}
 QPushButton:pressed {{ background: #30363f; }}
+QWidget#panel QPushButton {{ padding: 4px 6px; }}
 QPushButton[role="quiet"] {{ background: transparent; color: {DIM}; border: none; }}
 QPushButton[role="quiet"]:hover {{ color: {TEXT}; }}
 QComboBox, QLineEdit, QPlainTextEdit {{
