@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
+from companion.cues.events import EventParams
 from companion.cues.signals import MEASURES, M
 from companion.model import CueEvent
 from companion.prompts.guard import find_banned
 from companion.review import wording
-from companion.review.detect import Span, SpanParams, find_spans
+from companion.review.detect import find_spans
 from companion.review.moments import (
     FLAGS,
     EyesEngagement,
@@ -39,46 +42,51 @@ ENGAGED = eyes_at(1.5)
 # -- spans ----------------------------------------------------------------------------------
 
 T = np.arange(0.0, 1.0, 0.1)
+SPAN = EventParams(on=1.0, off=0.7, min_duration_s=0.0, merge_gap_s=0.0)
+"""Hysteresis alone: no minimum length, no merging."""
 
 SPAN_CASES = [
     # one clean bump above `on`: onset where it first passed `off`, apex at the top
-    ([0, 0, 0.8, 1.2, 1.5, 0.9, 0.2, 0, 0, 0], SpanParams(), [Span(0.2, 0.5, 0.4, 1.5)]),
+    ([0, 0, 0.8, 1.2, 1.5, 0.9, 0.2, 0, 0, 0], SPAN, [(0.2, 0.5, 0.4, 1.5)]),
     # passes `off` but never `on`: nothing
-    ([0, 0.8, 0.9, 0.8, 0, 0, 0, 0, 0, 0], SpanParams(), []),
-    # a one-sample dip between two bursts, joined by merge_s
+    ([0, 0.8, 0.9, 0.8, 0, 0, 0, 0, 0, 0], SPAN, []),
+    # a one-sample dip between two bursts, joined by the merge gap
     (
         [0, 1.2, 1.2, 0.1, 1.3, 1.3, 0, 0, 0, 0],
-        SpanParams(merge_s=0.15),
-        [Span(0.1, 0.5, 0.4, 1.3)],
+        replace(SPAN, merge_gap_s=0.15),
+        [(0.1, 0.5, 0.4, 1.3)],
     ),
     # the same dip without merging: two spans
     (
         [0, 1.2, 1.2, 0.1, 1.3, 1.3, 0, 0, 0, 0],
-        SpanParams(),
-        [Span(0.1, 0.2, 0.1, 1.2), Span(0.4, 0.5, 0.4, 1.3)],
+        SPAN,
+        [(0.1, 0.2, 0.1, 1.2), (0.4, 0.5, 0.4, 1.3)],
     ),
-    # longer than max_s: dropped (eyes held shut are not a blink)
-    ([0, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2, 0, 0, 0], SpanParams(max_s=0.3), []),
-    # shorter than min_s: dropped
-    ([0, 0, 1.2, 0, 0, 0, 0, 0, 0, 0], SpanParams(min_s=0.1), []),
-    # high from the first sample: needs an onset by default ...
-    ([1.5, 1.5, 1.5, 0, 0, 0, 0, 0, 0, 0], SpanParams(), []),
+    # longer than the maximum: dropped (eyes held shut are not a blink)
+    ([0, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2, 0, 0, 0], replace(SPAN, max_duration_s=0.3), []),
+    # shorter than the minimum: dropped
+    ([0, 0, 1.2, 0, 0, 0, 0, 0, 0, 0], replace(SPAN, min_duration_s=0.1), []),
+    # high from the first sample: needs an onset by default, as in the live engine ...
+    ([1.5, 1.5, 1.5, 0, 0, 0, 0, 0, 0, 0], SPAN, []),
     # ... but a finished recording may start mid-movement
     (
         [1.5, 1.5, 1.5, 0, 0, 0, 0, 0, 0, 0],
-        SpanParams(needs_onset=False),
-        [Span(0.0, 0.2, 0.0, 1.5)],
+        replace(SPAN, needs_onset=False),
+        [(0.0, 0.2, 0.0, 1.5)],
     ),
     # still high at the last sample: closed there
-    ([0, 0, 0, 0, 0, 0, 0, 1.1, 1.4, 1.2], SpanParams(), [Span(0.7, 0.9, 0.8, 1.4)]),
+    ([0, 0, 0, 0, 0, 0, 0, 1.1, 1.4, 1.2], SPAN, [(0.7, 0.9, 0.8, 1.4)]),
 ]
 
 
 @pytest.mark.parametrize(("values", "params", "expected"), SPAN_CASES)
-def test_spans(values: list[float], params: SpanParams, expected: list[Span]) -> None:
+def test_spans(
+    values: list[float], params: EventParams, expected: list[tuple[float, float, float, float]]
+) -> None:
     found = find_spans(T, np.array(values, dtype=np.float64), params)
     assert [(round(s.start, 3), round(s.end, 3), round(s.peak_t, 3), s.peak) for s in found] == [
-        (round(s.start, 3), round(s.end, 3), round(s.peak_t, 3), s.peak) for s in expected
+        (round(start, 3), round(end, 3), round(peak_t, 3), peak)
+        for start, end, peak_t, peak in expected
     ]
 
 

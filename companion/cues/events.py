@@ -6,7 +6,8 @@ it stays at or above ``off`` (hysteresis, so jitter around one threshold does no
 event). A dip below ``off`` shorter than ``merge_gap_s`` does not end it: two bursts that
 close together are one movement. An event shorter than ``min_duration_s`` is dropped as a
 flicker. A movement needs an onset: a signal already high at its very first sample (a face
-that appears mid-movement) starts nothing until it has been below ``off`` once.
+that appears mid-movement) starts nothing until it has been below ``off`` once, unless
+``needs_onset`` is False.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ class EventParams:
     """A dip below ``off`` shorter than this joins the bursts on either side."""
     max_duration_s: float | None = None
     """Longer events are dropped (a blink that lasts 2 s is eyes closed, not a blink)."""
+    needs_onset: bool = True
+    """False: a signal already high at the first sample starts an event there. The live
+    engine keeps True (a face that appears mid-movement was not seen moving); the self-tape
+    review sets False for some of its traces, since the first frame of a finished recording
+    is as much a part of the take as the rest."""
 
     def __post_init__(self) -> None:
         if not 0 < self.off <= self.on:
@@ -66,8 +72,9 @@ class EventDetector:
         self._peak = 0.0
         self._peak_t = 0.0
         self._strict = False
-        self._primed = False
-        """Whether the intensity has been below ``off`` since the detector started."""
+        self._primed = not params.needs_onset
+        """Whether an event may start: the intensity has been below ``off`` since the detector
+        started, or ``needs_onset`` is False."""
 
     @property
     def active(self) -> bool:

@@ -4,9 +4,12 @@ The cue engine is replayed on the face's stored measures (`CueEngine.update_meas
 its warm-up stretched over the first `BASELINE_MAX_S` seconds of the recording (or all of
 it when shorter): reviewing a finished take, the whole of it shows the person's resting
 face better than its first two seconds, which are often a slate or a settling breath.
+The per-frame traces (`companion.review.traces`) are measured against the same resting
+face, learned with the same configuration (`review_config`).
 
-Some of what the review needs is not in the engine, so it is measured here on the same
-window (`companion.review.traces`) and added as events in the engine's vocabulary:
+Some of what the review needs is not in the engine, so it is found in those traces, with
+the engine's event logic (`companion.review.detect`), and added as events in the engine's
+vocabulary:
 
 - ``blink``, from the eye opening (the engine's blink reads a blendshape that barely moves
   on many faces);
@@ -20,51 +23,78 @@ window (`companion.review.traces`) and added as events in the engine's vocabular
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from companion.cues.engine import CueConfig, CueEngine
+from companion.cues.events import EventParams
 from companion.model import CueEvent
-from companion.review.collect import FaceSeries
-from companion.review.detect import SpanParams, find_spans
+from companion.review.collect import MIN_SAMPLES, FaceSeries
+from companion.review.detect import find_spans
 from companion.review.traces import TRACE_NAMES, resting_face, traces, window_mask
 
 FloatArray = npt.NDArray[np.float64]
 
 BASELINE_MAX_S = 60.0
 """The resting face is learned from at most this many first seconds of the face."""
-MIN_SAMPLES = 10
-"""Fewer samples than this: nothing is scored (too little to know the resting face)."""
+CALM_FRACTION = 0.5
+"""The resting mouth and cheeks come from this calmest fraction of the window's frames.
+
+Not the engine's `BaselineConfig.calm_fraction`, which is for two seconds of warm-up: a whole
+take talks and smiles for more of its length, and a short take that smiles for most of it
+(a smile through three quarters of a clip, tried) had its smile taken as the rest."""
+
+
+def review_config(window_s: float) -> CueConfig:
+    """The engine's configuration for a review: its warm-up stretched over ``window_s``
+    seconds and its calm frames the calmer `CALM_FRACTION` (see the module notes).
+
+    The engine is replayed with it and the traces' resting face is learned with it, so the
+    two share one resting face.
+    """
+    base = CueConfig()
+    # The warm-up ends at the sample that reaches window_s; a hair less makes sure it does.
+    warmup = replace(base.baseline, warmup_s=max(0.0, window_s - 1e-6), calm_fraction=CALM_FRACTION)
+    return replace(base, baseline=warmup)
+
+
+def _as_recorded(cue: str) -> EventParams:
+    """The engine's event thresholds of ``cue``, for a finished recording (no onset needed)."""
+    return replace(CueConfig().params(cue), needs_onset=False)
 
 
 @dataclass(frozen=True)
 class OwnEvents:
-    """Thresholds of the review's own events (traces in units of a clear movement)."""
+    """Thresholds of the review's own events (traces in units of a clear movement).
 
-    blink: SpanParams = field(default_factory=lambda: SpanParams(on=1.0, off=0.7, max_s=0.5))
-    eyes_lowered: SpanParams = field(
-        default_factory=lambda: SpanParams(
-            on=1.0, off=0.7, min_s=0.7, merge_s=0.2, needs_onset=False
+    ``brows`` and ``smile`` are the engine's own for those cues. The others read traces that
+    are no engine cue's intensity (the eye opening; the eye line, head and eyes together),
+    so their thresholds are the review's own.
+    """
+
+    blink: EventParams = field(
+        default_factory=lambda: EventParams(
+            on=1.0, off=0.7, min_duration_s=0.0, merge_gap_s=0.0, max_duration_s=0.5
         )
     )
-    off_lens: SpanParams = field(
-        default_factory=lambda: SpanParams(
-            on=1.0, off=0.7, min_s=0.3, merge_s=0.3, needs_onset=False
+    """Eyes closed from one frame up to half a second; blinks are never joined (a quick
+    double blink is two, for the blink rate)."""
+    eyes_lowered: EventParams = field(
+        default_factory=lambda: EventParams(
+            on=1.0, off=0.7, min_duration_s=0.7, merge_gap_s=0.2, needs_onset=False
         )
     )
-    brows: SpanParams = field(
-        default_factory=lambda: SpanParams(
-            on=1.0, off=0.6, min_s=0.15, merge_s=0.2, needs_onset=False
+    """Eyes closed or lowered for longer than a blink."""
+    off_lens: EventParams = field(
+        default_factory=lambda: EventParams(
+            on=1.0, off=0.7, min_duration_s=0.3, merge_gap_s=0.3, needs_onset=False
         )
     )
-    smile: SpanParams = field(
-        default_factory=lambda: SpanParams(
-            on=1.0, off=0.6, min_s=0.15, merge_s=0.2, needs_onset=False
-        )
-    )
+    """Eye line off the lens for long enough to see on the take."""
+    brows: EventParams = field(default_factory=lambda: _as_recorded("brow_lower"))
+    smile: EventParams = field(default_factory=lambda: _as_recorded("smile"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,10 +132,11 @@ def analyse_face(series: FaceSeries, own: OwnEvents | None = None) -> FaceSignal
         return FaceSignals(pid, series.t, empty, (), span)
     t0 = float(series.t[0])
     window_s = min(float(series.t[-1]) - t0, BASELINE_MAX_S)
+    config = review_config(window_s)
     keep = window_mask(series.t, window_s)
-    rest = resting_face(series.measures[keep], series.gaze[keep], series.eyes[keep])
-    found = traces(series.measures, series.gaze, series.eyes, rest)
-    engine_events = replay_engine(series, window_s)
+    rest = resting_face(series.measures[keep], series.gaze[keep], series.eyes[keep], config)
+    found = traces(series.measures, series.gaze, series.eyes, rest, config.units)
+    engine_events = replay_engine(series, config)
     t = series.t
     brows = np.where(found["smile"] >= own.smile.on, 0.0, found["brows_lowered"])
     extra = [
@@ -119,14 +150,9 @@ def analyse_face(series: FaceSeries, own: OwnEvents | None = None) -> FaceSignal
     return FaceSignals(pid, t, found, tuple(events), (t0, t0 + window_s))
 
 
-def replay_engine(series: FaceSeries, window_s: float) -> list[CueEvent]:
-    """The cue engine's events for ``series``, its baseline learned over ``window_s``."""
-    base = CueConfig()
-    # The warm-up ends at the sample that reaches window_s; a hair less makes sure it does.
-    warmup = dataclasses.replace(
-        base.baseline, warmup_s=max(0.0, window_s - 1e-6), min_samples=MIN_SAMPLES
-    )
-    engine = CueEngine(config=dataclasses.replace(base, baseline=warmup))
+def replay_engine(series: FaceSeries, config: CueConfig) -> list[CueEvent]:
+    """The cue engine's events for ``series`` with ``config`` (see `review_config`)."""
+    engine = CueEngine(config=config)
     events: list[CueEvent] = []
     pid = series.participant
     for t, x in zip(series.t, series.measures, strict=True):
@@ -136,10 +162,11 @@ def replay_engine(series: FaceSeries, window_s: float) -> list[CueEvent]:
 
 
 def _events(
-    pid: str, cue: str, t: FloatArray, values: FloatArray, params: SpanParams
+    pid: str, cue: str, t: FloatArray, values: FloatArray, params: EventParams
 ) -> list[CueEvent]:
+    full = CueConfig().strength_full
     return [
-        CueEvent(pid, cue, s.start, s.end, s.peak_t, min(1.0, max(0.0, s.peak / 2)))
+        CueEvent(pid, cue, s.start, s.end, s.peak_t, min(1.0, max(0.0, s.peak / full)))
         for s in find_spans(t, values, params)
     ]
 

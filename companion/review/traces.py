@@ -1,9 +1,16 @@
 """Per-frame movement traces of one face against its own resting face (pure numpy).
 
-The resting face is learned from a window of the recording: the median of every measure,
-with the mouth and cheek measures taken from the calmer half of the frames (least mouth
-movement), so talking or a long smile does not become "rest". Each trace is in units of a
-clear movement: 0 is rest, 1 a clear movement, as in the cue engine.
+The resting face is the cue engine's baseline (`companion.cues.baseline.Baseline`), learned
+from a window of the recording with the configuration the review replays the engine with
+(`companion.review.signals`), so the traces and the engine's events share one rest: the
+median of every measure, the mouth and cheek measures from the calmer frames (least mouth
+movement), and a second baseline of the frames with closed lips.
+
+Each trace is in units of a clear movement, 0 at rest and 1 for a clear movement, as in the
+cue engine, with the engine's units (`companion.cues.scoring.Units`). "Lips pressed" is the
+engine's own ``lip_press`` intensity. The other traces read more than the engine does (the
+brow-down score, each lip corner and each eye on its own, the eye-look scores); the units
+only they need are in `TraceUnits`.
 """
 
 from __future__ import annotations
@@ -13,22 +20,33 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from companion.cues.baseline import MAD_TO_SIGMA, Baseline
+from companion.cues.engine import CueConfig
+from companion.cues.scoring import CUES, MEASURE_FLOOR, C, Units, intensities
 from companion.cues.signals import LOWER_FACE, MEASURES, M
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-MAD_TO_SIGMA = 1.4826
-NOISE_Z = 3.0
-"""A change must also exceed this many resting spreads to count as one unit."""
+CALM = np.array([name in LOWER_FACE for name in MEASURES], dtype=bool)
+"""The measures the baseline takes from the calmest frames, as the engine's baseline does."""
+JITTER_SPREADS = 3.0
+"""The brows and smile traces' units are at least this many resting jitters of a measure.
+
+Not `Units.rest_spreads` times the baseline's spread: over a whole take the spread of the
+values around their median holds the take's own movements (on a take that smiles for half
+its length the smile score's spread exceeds `Units.smile`, so no smile could reach 1). The
+jitter (`jitter`) is taken from frame-to-frame changes, which slow movements hardly move.
+"""
+JITTER_FLOOR = 1e-3
+"""Smallest jitter a measure may have (a window too short to measure it)."""
 EYES_OPEN_PERCENTILE = 75.0
-"""The resting eye opening: this percentile of the window (blinks and lowered eyes pull a
-median down)."""
+"""The resting eye opening: this percentile of the window, not the baseline's median
+(blinks and lowered eyes, frequent in a take read from a script, pull a median down)."""
 EYES_ENGAGED_PERCENTILE = 25.0
-"""The resting lower lid and eye squint: this percentile of the window (smiles push them up,
-so a take with many smiles would otherwise count a smile as rest)."""
-LIPS_CLOSED = 0.04
-"""Lip gap (inter-ocular units) under which the lips count as closed."""
+"""The resting lower lid and eye squint: this percentile of the window, not the baseline's
+median (smiles push them up, so a take with many smiles would otherwise count a smile as
+rest)."""
 
 TRACE_NAMES: tuple[str, ...] = (
     "brows_lowered",
@@ -43,68 +61,92 @@ TRACE_NAMES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class TraceUnits:
-    """The size of a clear movement for each trace's ingredients."""
+    """The size of a clear movement of what the traces read and the cue engine does not."""
 
-    brow_gap: float = 0.02
-    brow_drop: float = 0.04
     brow_down_score: float = 0.2
-    lip_thin: float = 0.15
-    """Fraction of the resting lip height."""
-    press_score: float = 0.15
-    roll_score: float = 0.2
-    smile_score: float = 0.3
-    corner_rise: float = 0.04
+    """MediaPipe's brow-down score, which the engine leaves out (too compressed to decide a
+    cue on its own); here it is one of three parts of the brows trace."""
     eye_narrow: float = 0.15
-    """Fraction of the resting eye opening."""
-    lower_lid: float = 0.02
+    """Eye opening this fraction below rest: narrowed."""
     squint_score: float = 0.15
+    """MediaPipe's squint score of either eye (a one-sided smile narrows one eye)."""
     eye_closed: float = 0.5
-    """Fraction of the resting eye opening: at this much lower the eyes count as closed."""
-    yaw_deg: float = 15.0
+    """Eye opening this fraction below rest: closed (a blink, or eyes lowered)."""
     pitch_deg: float = 12.0
+    """Head tilted this far up or down: off the lens (`Units.pitch_down_deg` is a nod down)."""
     eyes_side: float = 0.45
+    """Eye-look score to either side: off the lens."""
     eyes_vertical: float = 0.4
-    eyes_open_for_gaze: float = 0.6
-    """Eyes must be at least this open (fraction of rest) for their up/down to count."""
+    """Eye-look score up or down: off the lens."""
 
 
 @dataclass(frozen=True, eq=False)
 class Rest:
-    """The resting face: centre and spread of every measure, plus the eye line at rest."""
+    """The resting face: the engine's baselines, each measure's jitter, and the eyes at rest."""
 
-    centre: FloatArray
-    spread: FloatArray
-    closed_centre: FloatArray
-    """Centre of the frames with closed lips (the overall centre when there are too few)."""
+    baseline: Baseline
+    closed: Baseline | None
+    """Baseline of the frames with closed lips (None: too few of them)."""
+    jitter: FloatArray
+    """Resting frame-to-frame jitter of every measure (see `jitter`)."""
     eyes_open: float
+    """Resting eye opening (`EYES_OPEN_PERCENTILE`)."""
     lower_lid: float
+    """Resting lower-lid height (`EYES_ENGAGED_PERCENTILE`)."""
     each_open: FloatArray
     """Resting opening of the right and the left eye (see `FaceSeries.eyes`)."""
     each_squint: FloatArray
+    """Resting squint score of the right and the left eye."""
     gaze: FloatArray
     """Resting eye-look scores (sideways, vertical)."""
 
+    @property
+    def centre(self) -> FloatArray:
+        """The baseline's centre of every measure."""
+        assert self.baseline.centre is not None
+        return self.baseline.centre
 
-def resting_face(measures: FloatArray, gaze: FloatArray, eyes: FloatArray) -> Rest:
+    @property
+    def spread(self) -> FloatArray:
+        """The baseline's spread of every measure."""
+        assert self.baseline.spread is not None
+        return self.baseline.spread
+
+
+def resting_face(
+    measures: FloatArray, gaze: FloatArray, eyes: FloatArray, config: CueConfig | None = None
+) -> Rest:
     """The resting face of the samples ``measures`` (n, len(MEASURES)), ``gaze`` (n, 2) and
-    ``eyes`` (n, 4), laid out as in `companion.review.collect.FaceSeries`."""
+    ``eyes`` (n, 4), laid out as in `companion.review.collect.FaceSeries`.
+
+    The baselines are the engine's, with ``config``: learned from the samples of a face not
+    turned towards profile (`CueConfig.max_yaw_deg`; all of them when there are none), the
+    closed-lips one from those with closed lips (`Units.lips_closed`).
+    """
     if len(measures) == 0:
         raise ValueError("a resting face needs at least one sample")
-    centre, spread = _median_spread(measures)
-    calm_rows = np.argsort(measures[:, M["mouth_activity"]], kind="stable")
-    calm_centre = np.median(measures[calm_rows[: max(1, len(measures) // 2)]], axis=0)
-    lower = np.array([name in LOWER_FACE for name in MEASURES], dtype=bool)
-    centre = np.where(lower, calm_centre, centre)
-    closed = measures[measures[:, M["lip_gap"]] < LIPS_CLOSED]
-    closed_centre = _median_spread(closed)[0] if len(closed) >= 5 else centre
+    cfg = config or CueConfig()
+    upright = np.abs(measures[:, M["yaw"]]) <= cfg.max_yaw_deg
+    rows = measures[upright] if upright.any() else measures
+    baseline = Baseline.from_samples(
+        list(rows), MEASURE_FLOOR, cfg.baseline, M["mouth_activity"], CALM
+    )
+    closed_rows = rows[rows[:, M["lip_gap"]] < cfg.units.lips_closed]
+    closed = (
+        Baseline.from_samples(
+            list(closed_rows), MEASURE_FLOOR, cfg.baseline, M["mouth_activity"], CALM
+        )
+        if len(closed_rows) >= cfg.min_closed_samples
+        else None
+    )
     eyes_open = float(np.percentile(measures[:, M["eye_open"]], EYES_OPEN_PERCENTILE))
     lid = float(np.percentile(measures[:, M["lower_lid"]], EYES_ENGAGED_PERCENTILE))
     each_open = np.maximum(np.percentile(eyes[:, :2], EYES_OPEN_PERCENTILE, axis=0), 1e-6)
     each_squint = np.percentile(eyes[:, 2:], EYES_ENGAGED_PERCENTILE, axis=0)
     return Rest(
-        centre,
-        spread,
-        closed_centre,
+        baseline,
+        closed,
+        jitter(measures),
         max(eyes_open, 1e-6),
         lid,
         each_open,
@@ -113,18 +155,24 @@ def resting_face(measures: FloatArray, gaze: FloatArray, eyes: FloatArray) -> Re
     )
 
 
-def _median_spread(samples: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Median, and the frame-to-frame jitter as a standard deviation.
+def jitter(samples: FloatArray) -> FloatArray:
+    """The frame-to-frame jitter of every measure, as a standard deviation.
 
-    The jitter comes from differences of consecutive samples, so slow movements during the
-    window (a take is full of them) do not count as noise.
+    Taken from differences of consecutive samples, so slow movements during the window (a
+    take is full of them) do not count as noise.
     """
-    centre = np.median(samples, axis=0)
     if len(samples) < 3:
-        return centre, np.full(samples.shape[1], 1e-3)
+        return np.full(samples.shape[1], JITTER_FLOOR)
     steps = np.diff(samples, axis=0)
     mad = np.median(np.abs(steps - np.median(steps, axis=0)), axis=0)
-    return centre, np.maximum(MAD_TO_SIGMA * mad / np.sqrt(2), 1e-3)
+    return np.asarray(np.maximum(MAD_TO_SIGMA * mad / np.sqrt(2), JITTER_FLOOR))
+
+
+def engine_intensities(measures: FloatArray, rest: Rest, units: Units) -> FloatArray:
+    """The engine's cue intensities (n, len(CUES)) of every sample against ``rest``."""
+    closed = None if rest.closed is None else rest.closed.centre
+    rows = [intensities(x, rest.centre, units, closed, rest.spread) for x in measures]
+    return np.asarray(rows, dtype=np.float64).reshape(len(measures), len(CUES))
 
 
 def traces(
@@ -132,36 +180,28 @@ def traces(
     gaze: FloatArray,
     eyes: FloatArray,
     rest: Rest,
-    units: TraceUnits | None = None,
+    units: Units | None = None,
+    own: TraceUnits | None = None,
 ) -> dict[str, FloatArray]:
     """`TRACE_NAMES` -> intensity per sample against ``rest`` (arrays as in `resting_face`)."""
-    u = units or TraceUnits()
+    u = units or Units()
+    o = own or TraceUnits()
     x = measures
 
-    def change(name: str, unit: float, centre: FloatArray = rest.centre) -> FloatArray:
+    def change(name: str, unit: float) -> FloatArray:
         i = M[name]
-        return np.asarray((x[:, i] - centre[i]) / max(unit, NOISE_Z * rest.spread[i]))
+        return np.asarray((x[:, i] - rest.centre[i]) / max(unit, JITTER_SPREADS * rest.jitter[i]))
 
     brows = (
         -change("brow_gap", u.brow_gap)
         - change("brow_inner_h", u.brow_drop)
-        + change("bs_brow_down", u.brow_down_score)
+        + change("bs_brow_down", o.brow_down_score)
     ) / 3
-    closed = x[:, M["lip_gap"]] < LIPS_CLOSED
-    lip_unit = u.lip_thin * max(float(rest.closed_centre[M["lip_red"]]), 1e-6)
-    press = np.maximum.reduce(
-        [
-            -change("lip_red", lip_unit, rest.closed_centre),
-            change("bs_mouth_press", u.press_score, rest.closed_centre),
-            change("bs_mouth_roll", u.roll_score, rest.closed_centre),
-        ]
-    )
     # Either side: a one-sided smile lifts one corner only and halves the averaged scores.
     smile = np.maximum.reduce(
         [
             np.minimum(
-                change(f"bs_smile{side}", u.smile_score),
-                change(f"corner_lift{side}", u.corner_rise),
+                change(f"bs_smile{side}", u.smile), change(f"corner_lift{side}", u.corner_rise)
             )
             for side in ("", "_r", "_l")
         ]
@@ -171,34 +211,40 @@ def traces(
     each_squint = (eyes[:, 2:] - rest.each_squint).max(axis=1)
     narrowed = np.maximum.reduce(
         [
-            np.maximum(closure, each_closure) / u.eye_narrow,
+            np.maximum(closure, each_closure) / o.eye_narrow,
             (x[:, M["lower_lid"]] - rest.lower_lid) / u.lower_lid,
-            each_squint / u.squint_score,
+            each_squint / o.squint_score,
         ]
     )
     return {
         "brows_lowered": brows,
-        "lips_pressed": np.where(closed, press, 0.0),
+        "lips_pressed": engine_intensities(x, rest, u)[:, C["lip_press"]],
         "smile": smile,
         "eyes_narrowed": narrowed,
-        "eye_closure": closure / u.eye_closed,
-        "off_lens": off_lens(x, gaze, rest, closure, u),
+        "eye_closure": closure / o.eye_closed,
+        "off_lens": off_lens(x, gaze, rest, closure, u, o),
     }
 
 
 def off_lens(
-    measures: FloatArray, gaze: FloatArray, rest: Rest, closure: FloatArray, u: TraceUnits
+    measures: FloatArray,
+    gaze: FloatArray,
+    rest: Rest,
+    closure: FloatArray,
+    units: Units,
+    own: TraceUnits,
 ) -> FloatArray:
     """How far the eye line left the lens: head turned or tilted, eyes to the side, up or down.
 
     Taken as the largest of the four, each against rest; the eyes' up and down count only
-    while they are open enough to read (lowered lids look like a downward gaze).
+    while the lids are not lower than the engine reads a gaze through (`Units.lids_low_open`;
+    lowered lids look like a downward gaze).
     """
-    yaw = np.abs(measures[:, M["yaw"]] - rest.centre[M["yaw"]]) / u.yaw_deg
-    pitch = np.abs(measures[:, M["pitch"]] - rest.centre[M["pitch"]]) / u.pitch_deg
-    side = np.abs(gaze[:, 0] - rest.gaze[0]) / u.eyes_side
-    readable = closure <= 1.0 - u.eyes_open_for_gaze
-    vertical = np.where(readable, np.abs(gaze[:, 1] - rest.gaze[1]) / u.eyes_vertical, 0.0)
+    yaw = np.abs(measures[:, M["yaw"]] - rest.centre[M["yaw"]]) / units.yaw_deg
+    pitch = np.abs(measures[:, M["pitch"]] - rest.centre[M["pitch"]]) / own.pitch_deg
+    side = np.abs(gaze[:, 0] - rest.gaze[0]) / own.eyes_side
+    readable = closure <= 1.0 - units.lids_low_open
+    vertical = np.where(readable, np.abs(gaze[:, 1] - rest.gaze[1]) / own.eyes_vertical, 0.0)
     return np.asarray(np.maximum.reduce([yaw, pitch, side, vertical]), dtype=np.float64)
 
 

@@ -1,0 +1,108 @@
+"""The review's traces and the cue engine read one resting face with one set of units.
+
+Synthetic faces (tables of measures, no video, no model) through `analyse_face`, which
+replays the engine and draws the traces: where the engine reads a clear movement, the
+trace that the report plots for it reads one too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from companion.cues.scoring import Units
+from companion.cues.signals import MEASURES, M
+from companion.review.collect import FaceSeries
+from companion.review.signals import analyse_face, replay_engine, review_config
+
+FPS = 30.0
+N = 150
+"""Five seconds of face."""
+SMILE_SCORES = ("bs_smile", "bs_smile_r", "bs_smile_l")
+SMILE_CORNERS = ("corner_lift", "corner_lift_r", "corner_lift_l")
+
+Table = npt.NDArray[np.float64]
+
+
+def _at_rest() -> Table:
+    """``N`` frames of one resting face, lips together."""
+    x = np.zeros(len(MEASURES))
+    x[M["brow_gap"]] = 0.45
+    x[M["brow_inner_h"]] = 0.4
+    x[M["brow_mid_h"]] = 0.45
+    x[M["brow_outer_h"]] = 0.3
+    x[M["eye_open"]] = 0.15
+    x[M["lower_lid"]] = -0.05
+    x[M["lip_red"]] = 0.3
+    x[M["lip_gap"]] = 0.02
+    for name in SMILE_SCORES:
+        x[M[name]] = 0.05
+    x[M["mouth_activity"]] = 0.5
+    return np.tile(x, (N, 1))
+
+
+def _smile(rows: Table, frames: slice, size: float) -> None:
+    """Lip corners up by ``size`` times the engine's clear smile, score and corners alike."""
+    u = Units()
+    for name in SMILE_SCORES:
+        rows[frames, M[name]] += size * u.smile
+    for name in SMILE_CORNERS:
+        rows[frames, M[name]] += size * u.corner_rise
+    rows[frames, M["mouth_activity"]] += 0.5
+
+
+def _series(rows: Table) -> FaceSeries:
+    """One face with landmark jitter on every measure, looking at the lens."""
+    n = len(rows)
+    jitter = np.random.default_rng(3).normal(0.0, 0.001, rows.shape)
+    return FaceSeries(
+        participant="p1",
+        t=np.arange(n) / FPS,
+        frame=np.arange(n, dtype=np.int64),
+        measures=rows + jitter,
+        gaze=np.zeros((n, 2)),
+        boxes=np.tile([100.0, 100.0, 200.0, 200.0], (n, 1)),
+        eyes=np.tile([0.15, 0.15, 0.1, 0.1], (n, 1)),
+    )
+
+
+def test_lips_the_engine_reads_as_pressed_read_pressed_in_the_trace() -> None:
+    # a second of lips thinned to 60 % while a hair apart: still closed for the engine, so
+    # its lip_press fires, and the "Lips pressed" panel next to that flag must show it
+    rows = _at_rest()
+    press = slice(100, 130)
+    rows[press, M["lip_red"]] *= 0.6
+    rows[press, M["lip_gap"]] = 0.05
+    assert rows[100, M["lip_gap"]] < Units().lips_closed
+    signals = analyse_face(_series(rows))
+    (event,) = [e for e in signals.events if e.cue == "lip_press"]
+    assert event.start <= signals.t[100] and event.end >= signals.t[129]
+    lips = signals.traces["lips_pressed"]
+    assert np.all(lips[press] >= 1.0)
+    assert np.all(np.abs(lips[:95]) < 0.5)
+
+
+def test_a_smile_the_engine_reads_as_clear_reads_clear_in_the_trace() -> None:
+    rows = _at_rest()
+    smile = slice(100, 130)
+    _smile(rows, smile, 1.15)
+    signals = analyse_face(_series(rows))
+    (event,) = [e for e in signals.events if e.cue == "smile"]
+    assert event.start <= signals.t[100] and event.end >= signals.t[129]
+    trace = signals.traces["smile"]
+    assert np.all(trace[smile] >= 1.0)
+    assert np.all(np.abs(trace[:95]) < 0.5)
+
+
+def test_a_take_that_smiles_for_most_of_its_length_keeps_its_neutral_start_as_rest() -> None:
+    # neutral for 1.5 s, then a smile held to the end: 70 % of the take smiles
+    rows = _at_rest()
+    smile = slice(45, N)
+    _smile(rows, smile, 1.5)
+    series = _series(rows)
+    engine = replay_engine(series, review_config(float(series.t[-1])))
+    (event,) = [e for e in engine if e.cue == "smile"]
+    assert abs(event.start - series.t[45]) < 0.1
+    trace = analyse_face(series).traces["smile"]
+    assert np.all(trace[smile] >= 1.0)
+    assert np.all(np.abs(trace[:40]) < 0.5)
