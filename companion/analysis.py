@@ -1,15 +1,23 @@
-"""Run the pipeline over a recorded video and summarise it as `companion.analysis/1`."""
+"""Run the pipeline over a recorded video and summarise it as `companion.analysis/1`.
+
+    analysis = analyze_file(path, engine=CueEngine(), json_out=out)   # opens, runs, closes
+
+`process_file` is the part every command that reads a whole video shares: it opens the
+video and the offline pipeline, runs some work over them and closes both whatever happens.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import numpy as np
 
+from companion.atomic import atomic_text_writer, check_writable, write_json_atomic
 from companion.capture.video import VideoFileSource
 from companion.cues.engine import CueEngine, CueUpdate
 from companion.model import BLENDSHAPE_NAMES, Box, Cluster, CueEvent, Face, Prompt
@@ -29,6 +37,12 @@ SIGNAL_COLUMNS: tuple[str, ...] = (
     "roll",
     *BLENDSHAPE_NAMES,
 )
+
+T = TypeVar("T")
+Tick = Callable[[int], None]
+"""Called with the number of frames done so far."""
+Progress = Callable[[int, str], contextlib.AbstractContextManager[Tick]]
+"""``progress(total_frames, label)`` -> a context giving the per-frame tick (a progress bar)."""
 
 
 @dataclass
@@ -94,6 +108,8 @@ class Analysis:
     participants: list[ParticipantRecord]
     truncated: bool = False
     context: str = "meeting"
+    declared_frames: int = 0
+    """Frames the file's header announced (0: unknown); more than `frames` when truncated."""
 
     def to_json(self) -> dict[str, Any]:
         """The `companion.analysis/1` document (see docs and DESIGN.md)."""
@@ -180,7 +196,78 @@ def analyze_video(
         participants=kept,
         truncated=source.truncated,
         context=context,
+        declared_frames=source.info.frame_count,
     )
+
+
+@contextlib.contextmanager
+def no_progress(total: int, label: str) -> Iterator[Tick]:
+    """A `Progress` that shows nothing."""
+    yield lambda done: None
+
+
+def process_file(
+    path: Path,
+    work: Callable[[VideoFileSource, Pipeline, Tick], T],
+    *,
+    prepare: Callable[[], None] | None = None,
+    progress: Progress = no_progress,
+) -> T:
+    """``work(source, pipeline, tick)`` on the video at ``path``, closing both whatever happens.
+
+    The source is the video, the pipeline the offline one. The video is opened first, so an
+    unusable one is reported (`InputError`) before anything else; then ``prepare`` runs
+    (the place to check outputs), and only then is the face model loaded. ``progress``
+    shows the frames done while ``work`` runs.
+    """
+    from companion.pipeline import PipelineConfig
+    from companion.vision.stack import open_pipeline
+
+    with VideoFileSource(path) as source:
+        if prepare is not None:
+            prepare()
+        pipeline = open_pipeline(PipelineConfig.offline())
+        try:
+            with progress(source.info.frame_count, path.name) as tick:
+                return work(source, pipeline, tick)
+        finally:
+            pipeline.close()
+
+
+def analyze_file(
+    path: Path,
+    *,
+    engine: CueEngine | None = None,
+    context: str = "meeting",
+    json_out: Path | None = None,
+    signals_csv: Path | None = None,
+    progress: Progress = no_progress,
+) -> Analysis:
+    """`analyze_video` on the video at ``path`` (see `process_file`), writing what is asked.
+
+    ``json_out`` gets the analysis JSON and ``signals_csv`` the per-frame `SignalsCsv`;
+    both are checked before the model loads and appear whole, only when everything worked.
+    ``engine`` defaults to a `CueEngine` with the packaged rules.
+    """
+
+    def check_outputs() -> None:
+        for out in (json_out, signals_csv):
+            if out is not None:
+                check_writable(out)
+
+    def work(source: VideoFileSource, pipeline: Pipeline, tick: Tick) -> Analysis:
+        with contextlib.ExitStack() as stack:
+            signals = None
+            if signals_csv is not None:
+                signals = SignalsCsv(stack.enter_context(atomic_text_writer(signals_csv)))
+            analysis = analyze_video(
+                source, pipeline, signals=signals, on_frame=tick, context=context, engine=engine
+            )
+            if json_out is not None:
+                write_json_atomic(json_out, analysis.to_json())
+        return analysis
+
+    return process_file(path, work, prepare=check_outputs, progress=progress)
 
 
 def _file_cues(records: dict[str, ParticipantRecord], update: CueUpdate) -> None:

@@ -364,28 +364,25 @@ def evaluate_clips(
     rules: Path | None = None,
     on_clip: Callable[[str], None] | None = None,
 ) -> Report:
-    """Run `companion analyze` on each labelled clip found in ``clips_dir`` and score it."""
-    from companion.analysis import analyze_video
-    from companion.capture.video import VideoFileSource
+    """Run `companion analyze` on each labelled clip found in ``clips_dir`` and score it.
+
+    The rules file is read once, before any clip: every clip is scored with the same rules.
+    """
+    from companion.analysis import analyze_file
     from companion.cues.engine import CueEngine
-    from companion.pipeline import PipelineConfig
-    from companion.vision.stack import open_pipeline
+    from companion.cues.rules import load_rules
 
     docs = load_labels(labels_dir)
     for doc in docs:
         if not (clips_dir / str(doc["source"])).is_file():
             raise InputError(f"{clips_dir / str(doc['source'])}: labelled clip not found")
-    engine_patterns = [p.name for p in CueEngine(rules).patterns]
+    patterns = load_rules(rules)
 
     def analyse(doc: Mapping[str, Any]) -> Mapping[str, Any]:
         name = str(doc["source"])
         if on_clip is not None:
             on_clip(name)
-        pipeline = open_pipeline(PipelineConfig.offline())
-        try:
-            with VideoFileSource(clips_dir / name) as source:
-                return analyze_video(source, pipeline, engine=CueEngine(rules)).to_json()
-        finally:
-            pipeline.close()
+        engine = CueEngine(patterns=patterns)  # one per clip: it keeps per-face state
+        return analyze_file(clips_dir / name, engine=engine).to_json()
 
-    return evaluate(docs, analyse, engine_patterns)
+    return evaluate(docs, analyse, [p.name for p in patterns])

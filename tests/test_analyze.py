@@ -14,11 +14,11 @@ from typing import Any
 import jsonschema
 import pytest
 
-from companion.analysis import SIGNAL_COLUMNS, analyze_video
+from companion.analysis import SIGNAL_COLUMNS, analyze_video, process_file
 from companion.capture.video import VideoFileSource
 from companion.cli import main
 from companion.model import Frame
-from companion.pipeline import PipelineConfig
+from companion.pipeline import Pipeline, PipelineConfig
 from companion.vision.stack import open_pipeline
 
 ClipFinder = Callable[[str], Path]
@@ -167,3 +167,26 @@ def test_failure_midway_leaves_no_partial_files(
     ])  # fmt: skip
     assert code == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_video_is_released_when_the_work_on_it_fails(clip: ClipFinder) -> None:
+    opened: list[VideoFileSource] = []
+
+    def work(source: VideoFileSource, pipeline: Pipeline, tick: Callable[[int], None]) -> None:
+        opened.append(source)
+        assert next(iter(source.frames())).index == 0
+        raise RuntimeError("stage failed")
+
+    with pytest.raises(RuntimeError, match="stage failed"):
+        process_file(clip("grid_bbaf2n.mpg"), work)
+    (source,) = opened
+    assert list(source.frames()) == []  # the decoder was let go
+
+
+def test_an_unusable_video_is_reported_before_an_unwritable_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    video = tmp_path / "missing.mp4"
+    code = main(["analyze", str(video), "--json", str(tmp_path / "no" / "out.json")])
+    assert code == 3
+    assert "missing.mp4: no such file" in capsys.readouterr().err

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from companion.cli import main
-from companion.evaluation import Report, Tally, max_matching, score_clip
+from companion.cues.rules import default_rules_text
+from companion.evaluation import Report, Tally, evaluate_clips, max_matching, score_clip
 
 ClipFinder = Callable[[str], Path]
 
@@ -153,3 +154,24 @@ def test_eval_command_reports_a_missing_clip(tmp_path: Path, shared_data: Path) 
     shutil.copy(shared_data / "labels" / "grid_brbk7n.mpg.json", labels)
     code = main(["eval", "--labels", str(labels), "--clips", str(tmp_path)])
     assert code == 3
+
+
+def test_the_rules_file_is_read_once_before_any_clip(
+    clip: ClipFinder, shared_data: Path, tmp_path: Path
+) -> None:
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    shutil.copy(shared_data / "labels" / "grid_brbk7n.mpg.json", labels)
+    rules_doc = json.loads(default_rules_text())
+    rules_doc["patterns"] = [p for p in rules_doc["patterns"] if p["name"] != "masked"]
+    rules = tmp_path / "patterns.json"
+    rules.write_text(json.dumps(rules_doc))
+
+    def edit_rules_while_running(name: str) -> None:
+        rules.write_text("{ not a rules file")  # a user editing the file mid-run
+
+    report = evaluate_clips(
+        labels, clip("grid_brbk7n.mpg").parent, rules=rules, on_clip=edit_rules_while_running
+    )
+    assert [c.source for c in report.clips] == ["grid_brbk7n.mpg"]
+    assert list(report.pattern_totals()) == ["tension", "drop"]

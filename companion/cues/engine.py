@@ -221,9 +221,16 @@ class _Person:
 class CueEngine:
     """Movement events and clusters for every participant of a call or video."""
 
-    def __init__(self, rules: str | Path | None = None, config: CueConfig | None = None) -> None:
+    def __init__(
+        self,
+        rules: str | Path | None = None,
+        config: CueConfig | None = None,
+        patterns: tuple[Pattern, ...] | None = None,
+    ) -> None:
+        """``rules`` is a rules file (None: the packaged one); ``patterns``, rules already
+        loaded (`companion.cues.rules.load_rules`), takes its place when given."""
         self.config = config or CueConfig()
-        self.patterns = load_rules(rules)
+        self.patterns = patterns if patterns is not None else load_rules(rules)
         self._people: dict[str, _Person] = {}
 
     def update(self, t: float, faces: Mapping[str, Face]) -> CueUpdate:
