@@ -1,0 +1,61 @@
+"""``companion bench``: measure the pipeline on a gallery built from real clips."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from companion.atomic import check_writable
+
+log = logging.getLogger("companion")
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run the benchmark (or with ``--soak``, the soak run) and print its table."""
+    from companion.atomic import write_json_atomic
+    from companion.bench.report import table
+    from companion.bench.runner import BenchConfig, default_clips, run_bench
+    from companion.errors import InputError
+
+    if args.grid < 1 or args.seconds <= 0 or args.fps <= 0 or args.budget <= 0:
+        raise InputError("--grid, --seconds, --fps and --budget must be positive")
+    if args.json is not None:
+        check_writable(args.json)
+    clips = list(args.clips) or default_clips(args.grid * args.grid)
+    for clip in clips:
+        if not clip.is_file():
+            raise InputError(f"{clip}: no such file")
+    if args.soak is not None:
+        return _soak(args, clips)
+    warmup = min(2.0, args.seconds / 3)
+    config = BenchConfig(
+        clips,
+        args.grid,
+        args.size,
+        args.seconds,
+        args.fps,
+        warmup,
+        budget_cores=args.budget,
+        pacing=args.pacing,
+    )
+    doc = run_bench(config, progress=lambda msg: log.info("%s", msg))
+    if args.json is not None:
+        write_json_atomic(args.json, doc)
+    sys.stdout.write(table(doc) + "\n")
+    return 0
+
+
+def _soak(args: argparse.Namespace, clips: list[Path]) -> int:
+    from companion.atomic import write_json_atomic
+    from companion.bench.soak import run_soak, soak_table
+    from companion.errors import InputError
+
+    if args.soak <= 0:
+        raise InputError("--soak takes a positive number of minutes")
+    doc = run_soak(clips, args.grid, args.size, args.soak, progress=lambda m: log.info("%s", m))
+    if args.json is not None:
+        write_json_atomic(args.json, doc)
+    sys.stdout.write(soak_table(doc) + "\n")
+    return 0
