@@ -727,7 +727,11 @@ class HeadlessOutcome:
     last: LiveUpdate | None
     """The last update the loop published."""
     watched: bool
-    """Whether capture ever started (a window was found, or a region was given)."""
+    """Whether there was ever something to capture (a window was found, or a region given)."""
+    frames: int
+    """Frames analysed."""
+    error: str | None
+    """The last failure the loop reported, if any."""
 
 
 def run_headless(
@@ -744,6 +748,8 @@ def run_headless(
     deadline = None if exit_after is None else time.monotonic() + exit_after
     last: LiveUpdate | None = None
     watched = False
+    error: str | None = None
+    frames = 0
     shown = ""
     worker.start()
     try:
@@ -754,6 +760,8 @@ def run_headless(
                 continue
             last = update
             watched = watched or update.target.watching
+            error = update.error or error
+            frames = max(frames, update.frames)  # an error update carries no count
             line = update.target.describe()
             if line != shown and runner.failure is None:
                 say(line)
@@ -762,7 +770,9 @@ def run_headless(
         stop.set()
         worker.join()
     final = runner.mailbox.take()
-    return HeadlessOutcome(final or last, watched)
+    if final is not None:
+        last, frames, error = final, max(frames, final.frames), final.error or error
+    return HeadlessOutcome(last, watched, frames, error)
 
 
 def open_events(path: Path | None) -> IO[str] | None:

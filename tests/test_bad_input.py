@@ -8,6 +8,7 @@ documented code, show no traceback and leave no output behind.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -186,3 +187,18 @@ def test_zero_size_region_is_one_line() -> None:
     )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "--region" in proc.stderr
+
+
+def test_a_headless_run_without_a_screen_says_why_and_fails() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    command = ["run", "--region", "0,0,64,48", "--headless", "--exit-after", "8"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "companion", *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert proc.returncode == 3
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("companion: error: nothing could be analysed: cannot capture")

@@ -287,7 +287,30 @@ def test_a_headless_run_on_a_region_watches_it() -> None:
     )
     outcome = run_headless(runner, 0.6, lines.append)
     assert outcome.watched and lines == ["Watching the chosen region"]
-    assert outcome.last is not None and outcome.last.frames > 0
+    assert outcome.frames > 0 and outcome.error is None
+
+
+class _NoScreen:
+    """A screen that cannot be captured (no display)."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        pass
+
+    def grab(self, region: Box, masks: object = ()) -> Frame:
+        raise InputError("cannot capture the screen: no display")
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_headless_run_that_cannot_capture_reports_why() -> None:
+    lines: list[str] = []
+    runner = LiveRunner(
+        lambda: FixedRegion(Box(0, 0, 64, 48)), _idle_session, open_grabber=_NoScreen
+    )
+    outcome = run_headless(runner, 0.6, lines.append)
+    assert outcome.watched and outcome.frames == 0
+    assert outcome.error == "cannot capture the screen: no display"
 
 
 def test_a_failing_command_is_reported_and_the_next_one_still_runs() -> None:

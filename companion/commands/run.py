@@ -40,6 +40,8 @@ def handle(args: argparse.Namespace) -> int:
                 raise runner.failure
             if runner.failure is not None:
                 raise RuntimeError(str(runner.failure)) from runner.failure
+            if outcome.frames == 0 and outcome.error is not None:
+                raise InputError(f"nothing could be analysed: {outcome.error}")
             if not outcome.watched:
                 raise InputError(_not_found(args.attach))
             return 0
