@@ -365,7 +365,7 @@ class Overlay:
             return
         panel = self.panel.frameGeometry()
         screen = virtual_screen()
-        height = widget.sizeHint().height() if widget.height() < 50 else widget.height()
+        height = widget.height()  # the cards have their size before they are shown
         y = panel.bottom() + 8
         if y + height > screen.y + screen.h:
             y = max(int(screen.y), panel.top() - 8 - height)

@@ -24,7 +24,7 @@ TICK_MS = 100
 
 
 class _SessionCard(QWidget):
-    """A card window that keeps to itself: on top, not taking the focus, one close button."""
+    """A card window in the overlay's style: frameless, on top, with one close button."""
 
     finished = pyqtSignal()
     """The card is gone."""
