@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -20,6 +20,7 @@ import numpy as np
 from companion.atomic import atomic_text_writer, check_writable, write_json_atomic
 from companion.capture.video import VideoFileSource
 from companion.cues.engine import CueEngine, CueUpdate
+from companion.cues.signals import Vector, measure
 from companion.model import BLENDSHAPE_NAMES, Box, Cluster, CueEvent, Face, Prompt
 from companion.pipeline import Pipeline
 from companion.prompts.offline import prompt_record, prompts_for
@@ -147,6 +148,49 @@ class SignalsCsv:
         )
 
 
+class CueRecords:
+    """The analysis of a video built frame by frame: who was seen where, and their cues.
+
+    `analyze_video` feeds it as frames come; `companion.tuning` replays stored measures
+    through it with other settings. Both therefore build the same document.
+    """
+
+    def __init__(self, engine: CueEngine, context: str = "meeting") -> None:
+        self.engine = engine
+        self.context = context
+        self.records: dict[str, ParticipantRecord] = {}
+        self.last_t = 0.0
+
+    def frame(self, t: float, measures: Mapping[str, Vector], boxes: Mapping[str, Box]) -> None:
+        """One frame: the `companion.cues.signals.measure` vector and box of each face."""
+        for pid, box in boxes.items():
+            rec = self.records.get(pid)
+            if rec is None:
+                rec = self.records[pid] = ParticipantRecord(pid, t, t)
+            rec.last_seen = t
+            rec.boxes.append(box)
+        self._file(self.engine.update_measures(t, measures))
+        self.last_t = t
+
+    def finish(self) -> list[ParticipantRecord]:
+        """Close the video: the participants seen often enough, with their prompts."""
+        final = self.engine.finish(self.last_t)
+        self._file(final)
+        for rec in self.records.values():
+            rec.baseline_ready = final.ready.get(rec.id, False)
+        kept = [r for r in self.records.values() if len(r.boxes) >= MIN_SAMPLES]
+        # The same pacing as the overlay: a viewer would have seen these, one at a time.
+        for prompt in prompts_for([c for r in kept for c in r.clusters], self.context):
+            self.records[prompt.participant].prompts.append(prompt)
+        return kept
+
+    def _file(self, update: CueUpdate) -> None:
+        for event in update.events:
+            self.records[event.participant].events.append(event)
+        for cluster in update.clusters:
+            self.records[cluster.participant].clusters.append(cluster)
+
+
 def analyze_video(
     source: VideoFileSource,
     pipeline: Pipeline,
@@ -160,40 +204,25 @@ def analyze_video(
     ``on_frame`` is called with the number of frames done so far (for a progress bar).
     ``engine`` defaults to a `CueEngine` with the packaged rules.
     """
-    engine = engine or CueEngine()
-    records: dict[str, ParticipantRecord] = {}
+    cues = CueRecords(engine or CueEngine(), context)
     frames = 0
-    last_t = 0.0
     for frame in source.frames():
         result = pipeline.step(frame)
-        for pid, face in result.faces.items():
-            rec = records.get(pid)
-            if rec is None:
-                rec = records[pid] = ParticipantRecord(pid, face.t, face.t)
-            rec.last_seen = face.t
-            rec.boxes.append(face.box)
-            if signals is not None:
+        if signals is not None:
+            for pid, face in result.faces.items():
                 signals.write(frame.index, pid, face)
-        _file_cues(records, engine.update(frame.t, result.faces))
+        measures = {pid: measure(face) for pid, face in result.faces.items()}
+        cues.frame(frame.t, measures, {pid: face.box for pid, face in result.faces.items()})
         frames += 1
-        last_t = frame.t
         if on_frame is not None:
             on_frame(frames)
-    final = engine.finish(last_t)
-    _file_cues(records, final)
-    for rec in records.values():
-        rec.baseline_ready = final.ready.get(rec.id, False)
-    kept = [r for r in records.values() if len(r.boxes) >= MIN_SAMPLES]
-    # The same pacing as the overlay: a viewer would have seen these, one at a time.
-    for prompt in prompts_for([c for r in kept for c in r.clusters], context):
-        records[prompt.participant].prompts.append(prompt)
     fps = source.info.fps
     return Analysis(
         source=Path(source.path).name,
         fps=fps,
         frames=frames,
-        duration_s=last_t + 1.0 / fps if frames else 0.0,
-        participants=kept,
+        duration_s=cues.last_t + 1.0 / fps if frames else 0.0,
+        participants=cues.finish(),
         truncated=source.truncated,
         context=context,
         declared_frames=source.info.frame_count,
@@ -268,11 +297,3 @@ def analyze_file(
         return analysis
 
     return process_file(path, work, prepare=check_outputs, progress=progress)
-
-
-def _file_cues(records: dict[str, ParticipantRecord], update: CueUpdate) -> None:
-    """Give each participant its events and clusters from one cue-engine update."""
-    for event in update.events:
-        records[event.participant].events.append(event)
-    for cluster in update.clusters:
-        records[cluster.participant].clusters.append(cluster)
