@@ -95,6 +95,12 @@ def _add_eval_command(commands: _Commands) -> None:
     evaluate.add_argument(
         "--rules", type=Path, metavar="FILE", help="cluster rules file (default: the packaged one)"
     )
+    evaluate.add_argument(
+        "--leave-one-out",
+        action="store_true",
+        help="also tune the engine's main settings on all clips but one and score that one, "
+        "for each clip in turn (a few minutes more)",
+    )
 
 
 def _add_bench_command(commands: _Commands) -> None:

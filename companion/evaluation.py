@@ -358,6 +358,15 @@ def evaluate(
     return Report([score_clip(doc, analyse(doc), names) for doc in labels])
 
 
+def load_labelled_clips(labels_dir: Path, clips_dir: Path) -> list[dict[str, Any]]:
+    """The labels files of ``labels_dir``, each clip checked to be in ``clips_dir``."""
+    docs = load_labels(labels_dir)
+    for doc in docs:
+        if not (clips_dir / str(doc["source"])).is_file():
+            raise InputError(f"{clips_dir / str(doc['source'])}: labelled clip not found")
+    return docs
+
+
 def evaluate_clips(
     labels_dir: Path,
     clips_dir: Path,
@@ -372,10 +381,7 @@ def evaluate_clips(
     from companion.cues.engine import CueEngine
     from companion.cues.rules import load_rules
 
-    docs = load_labels(labels_dir)
-    for doc in docs:
-        if not (clips_dir / str(doc["source"])).is_file():
-            raise InputError(f"{clips_dir / str(doc['source'])}: labelled clip not found")
+    docs = load_labelled_clips(labels_dir, clips_dir)
     patterns = load_rules(rules)
 
     def analyse(doc: Mapping[str, Any]) -> Mapping[str, Any]:

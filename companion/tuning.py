@@ -1,0 +1,278 @@
+"""Leave-one-clip-out: how well the cue engine's settings carry to a clip they were not tuned on.
+
+    recordings = [record_clip(path) for path in clips]        # the pipeline runs once per clip
+    result = leave_one_out(labels, recordings, patterns)
+
+Each clip's faces are measured once (`record_clip`); every candidate setting then replays
+the stored measures through the cue engine (`replay`), which builds the same analysis
+document `companion analyze` writes. The search (`descend`) is a coordinate descent over a
+few settings with a meaning (`SEARCH`), starting from the defaults. For each clip in turn
+the settings are chosen on all the others and that clip is scored with them; the pooled
+scores of the held-out clips are the leave-one-out figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from companion.analysis import Analysis, CueRecords, Tick, process_file
+from companion.capture.video import VideoFileSource
+from companion.cues.engine import CueConfig, CueEngine
+from companion.cues.events import EventParams
+from companion.cues.rules import Pattern
+from companion.cues.signals import Vector, measure
+from companion.evaluation import Report, evaluate
+from companion.model import Box
+from companion.pipeline import Pipeline
+
+Params = Mapping[str, float]
+
+SEARCH: Mapping[str, tuple[float, ...]] = {
+    "on": (0.8, 1.0, 1.2),
+    "off_ratio": (0.5, 0.6, 0.75),
+    "min_duration_s": (0.1, 0.15, 0.2),
+    "merge_gap_s": (0.1, 0.2, 0.3),
+    "calm_fraction": (0.5, 0.65, 0.8),
+    "brow_scale": (0.75, 1.0, 1.3),
+    "lip_scale": (0.75, 1.0, 1.3),
+    "speech_factor": (1.0, 1.5, 2.0),
+    "speech_min_s": (0.2, 0.3, 0.4),
+}
+"""The settings searched and the values tried: event thresholds (``on``, ``off`` as a ratio
+of ``on``), event durations, the baseline's calm fraction, the brow and lip units scaled
+together, and the bar for lip cues during speech."""
+
+
+def default_params() -> dict[str, float]:
+    """The engine's defaults in `SEARCH` terms (the scales at 1)."""
+    config = CueConfig()
+    events = config.events
+    return {
+        "on": events.on,
+        "off_ratio": round(events.off / events.on, 6),
+        "min_duration_s": events.min_duration_s,
+        "merge_gap_s": events.merge_gap_s,
+        "calm_fraction": config.baseline.calm_fraction,
+        "brow_scale": 1.0,
+        "lip_scale": 1.0,
+        "speech_factor": config.speech_factor,
+        "speech_min_s": config.speech_min_s,
+    }
+
+
+def config_for(params: Params) -> CueConfig:
+    """The engine configuration for ``params`` (defaults for anything not given)."""
+    p = {**default_params(), **params}
+    base = CueConfig()
+    u = base.units
+    brow, lip = p["brow_scale"], p["lip_scale"]
+    units = replace(
+        u,
+        brow_gap=u.brow_gap * brow,
+        brow_drop=u.brow_drop * brow,
+        lip_thin=u.lip_thin * lip,
+        press=u.press * lip,
+        roll=u.roll * lip,
+        chin_raise=u.chin_raise * lip,
+    )
+
+    def tuned(events: EventParams, min_duration_s: float) -> EventParams:
+        return replace(
+            events,
+            on=p["on"],
+            off=p["on"] * p["off_ratio"],
+            merge_gap_s=p["merge_gap_s"],
+            min_duration_s=min_duration_s,
+        )
+
+    return replace(
+        base,
+        units=units,
+        events=tuned(base.events, p["min_duration_s"]),
+        # a cue with durations of its own (blink) keeps them
+        per_cue={cue: tuned(e, e.min_duration_s) for cue, e in base.per_cue.items()},
+        baseline=replace(base.baseline, calm_fraction=p["calm_fraction"]),
+        speech_factor=p["speech_factor"],
+        speech_min_s=p["speech_min_s"],
+    )
+
+
+@dataclass(frozen=True)
+class ClipRecording:
+    """One clip's faces as the cue engine reads them, frame by frame."""
+
+    source: str
+    fps: float
+    frames: tuple[tuple[float, dict[str, Vector], dict[str, Box]], ...]
+    """Per frame: its time, and each face's measure vector and box."""
+
+
+def record_clip(path: Path) -> ClipRecording:
+    """Run the offline pipeline over the clip at ``path`` once and keep what the engine reads."""
+
+    def work(source: VideoFileSource, pipeline: Pipeline, tick: Tick) -> ClipRecording:
+        frames = []
+        for frame in source.frames():
+            faces = pipeline.step(frame).faces
+            measures = {pid: measure(face) for pid, face in faces.items()}
+            frames.append((frame.t, measures, {pid: face.box for pid, face in faces.items()}))
+        return ClipRecording(path.name, source.info.fps, tuple(frames))
+
+    return process_file(path, work)
+
+
+def replay(
+    recording: ClipRecording, config: CueConfig, patterns: tuple[Pattern, ...]
+) -> dict[str, Any]:
+    """The analysis document of ``recording`` with the engine set to ``config``."""
+    cues = CueRecords(CueEngine(config=config, patterns=patterns))
+    for t, measures, boxes in recording.frames:
+        cues.frame(t, measures, boxes)
+    n = len(recording.frames)
+    analysis = Analysis(
+        source=recording.source,
+        fps=recording.fps,
+        frames=n,
+        duration_s=cues.last_t + 1.0 / recording.fps if n else 0.0,
+        participants=cues.finish(),
+    )
+    return analysis.to_json()
+
+
+def objective(report: Report) -> float:
+    """What the search maximises: F1 of the two cues of a tension cluster, a quarter of the
+    F1 of three more, the F0.5 of all clusters (precision counts double), and a penalty of
+    0.3 per cluster on a neutral clip."""
+    cues = report.cue_totals()
+
+    def f1(cue: str) -> float:
+        tally = cues.get(cue)
+        return (tally.f1 or 0.0) if tally is not None else 0.0
+
+    clusters = report.all_clusters()
+    precision = clusters.precision if clusters.precision is not None else 1.0
+    recall = clusters.recall or 0.0
+    f05 = 1.25 * precision * recall / (0.25 * precision + recall) if precision + recall else 0.0
+    others = f1("mouth_corners_down") + f1("smile") + f1("inner_brow_raise")
+    neutral = int(report.neutral()["clusters"])
+    return f1("brow_lower") + f1("lip_press") + 0.25 * others + f05 - 0.3 * neutral
+
+
+class Scorer:
+    """Scores settings on any subset of the labelled clips, replaying each clip once per
+    setting (the same setting is asked for again and again across the held-out folds)."""
+
+    def __init__(
+        self,
+        labels: Sequence[Mapping[str, Any]],
+        recordings: Mapping[str, ClipRecording],
+        patterns: tuple[Pattern, ...],
+    ) -> None:
+        self.labels = {str(doc["source"]): doc for doc in labels}
+        self.recordings = recordings
+        self.patterns = patterns
+        self._docs: dict[tuple[str, tuple[tuple[str, float], ...]], dict[str, Any]] = {}
+
+    def report(self, params: Params, names: Sequence[str]) -> Report:
+        """The evaluation of ``params`` on the clips ``names``."""
+        key = tuple(sorted(params.items()))
+        config = config_for(params)
+
+        def analyse(doc: Mapping[str, Any]) -> Mapping[str, Any]:
+            name = str(doc["source"])
+            cached = self._docs.get((name, key))
+            if cached is None:
+                cached = replay(self.recordings[name], config, self.patterns)
+                self._docs[(name, key)] = cached
+            return cached
+
+        return evaluate([self.labels[n] for n in names], analyse, [p.name for p in self.patterns])
+
+
+def descend(
+    score: Callable[[Params], float],
+    start: Params,
+    search: Mapping[str, Sequence[float]] = SEARCH,
+    passes: int = 2,
+) -> dict[str, float]:
+    """Coordinate descent: try each value of each setting in turn, keep any that scores
+    higher, and go round again (at most ``passes`` times) while something changed."""
+    best_params = dict(start)
+    best = score(best_params)
+    for _ in range(passes):
+        changed = False
+        for name, values in search.items():
+            for value in values:
+                if value == best_params[name]:
+                    continue
+                trial = {**best_params, name: value}
+                result = score(trial)
+                if result > best + 1e-9:
+                    best, best_params, changed = result, trial, True
+        if not changed:
+            break
+    return best_params
+
+
+@dataclass(frozen=True)
+class LeaveOneOut:
+    """Settings chosen on all clips and scored in-sample, and the held-out scores."""
+
+    chosen: dict[str, float]
+    """The settings the search picks on every clip."""
+    in_sample: Report
+    held_out: Report
+    """Each clip scored with the settings picked on all the other clips."""
+    folds: dict[str, dict[str, float]]
+    """Per held-out clip, the settings its fold picked that differ from ``chosen``."""
+
+
+def leave_one_out(
+    labels: Sequence[Mapping[str, Any]],
+    recordings: Mapping[str, ClipRecording],
+    patterns: tuple[Pattern, ...],
+    search: Mapping[str, Sequence[float]] = SEARCH,
+    on_fold: Callable[[str], None] | None = None,
+) -> LeaveOneOut:
+    """Tune on all clips but one, score that one, for every clip (see the module notes)."""
+    scorer = Scorer(labels, recordings, patterns)
+    names = [str(doc["source"]) for doc in labels]
+    start = default_params()
+
+    def pick(on: Sequence[str]) -> dict[str, float]:
+        return descend(lambda p: objective(scorer.report(p, on)), start, search)
+
+    chosen = pick(names)
+    clips = []
+    folds: dict[str, dict[str, float]] = {}
+    for held in names:
+        if on_fold is not None:
+            on_fold(held)
+        params = pick([n for n in names if n != held])
+        folds[held] = {k: v for k, v in params.items() if v != chosen[k]}
+        clips += scorer.report(params, [held]).clips
+    return LeaveOneOut(chosen, scorer.report(chosen, names), Report(clips), folds)
+
+
+def leave_one_out_clips(
+    labels_dir: Path,
+    clips_dir: Path,
+    rules: Path | None = None,
+    on_clip: Callable[[str], None] | None = None,
+) -> LeaveOneOut:
+    """`leave_one_out` on the labelled clips of ``labels_dir`` found in ``clips_dir``."""
+    from companion.cues.rules import load_rules
+    from companion.evaluation import load_labelled_clips
+
+    labels = load_labelled_clips(labels_dir, clips_dir)
+    patterns = load_rules(rules)
+    recordings = {}
+    for doc in labels:
+        name = str(doc["source"])
+        if on_clip is not None:
+            on_clip(name)
+        recordings[name] = record_clip(clips_dir / name)
+    return leave_one_out(labels, recordings, patterns)

@@ -1,0 +1,64 @@
+"""Leave-one-clip-out: the replay builds what analyze builds, the search, and the folds."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from companion.analysis import analyze_file
+from companion.cues.engine import CueConfig
+from companion.cues.rules import load_rules
+from companion.tuning import (
+    config_for,
+    default_params,
+    descend,
+    leave_one_out,
+    record_clip,
+    replay,
+)
+
+ClipFinder = Callable[[str], Path]
+CLIPS = ("grid_bbaf2n.mpg", "liveportrait_d19.mp4", "grid_brbk7n.mpg")
+
+
+def test_the_default_settings_are_the_engines_own() -> None:
+    assert config_for(default_params()) == CueConfig()
+    louder = config_for({"on": 0.8, "lip_scale": 1.3})
+    assert louder.events.on == 0.8 and louder.events.off == 0.8 * 0.6
+    assert louder.units.press == CueConfig().units.press * 1.3
+    assert louder.per_cue["blink"].min_duration_s == CueConfig().per_cue["blink"].min_duration_s
+
+
+def test_descent_finds_the_best_value_of_each_setting_in_turn() -> None:
+    tried: list[dict[str, float]] = []
+
+    def score(p: dict[str, float]) -> float:
+        tried.append(dict(p))
+        return -((p["a"] - 2) ** 2) - (p["b"] - 1) ** 2
+
+    best = descend(score, {"a": 0.0, "b": 0.0}, {"a": (0.0, 1.0, 2.0, 3.0), "b": (0.0, 1.0, 2.0)})
+    assert best == {"a": 2.0, "b": 1.0}
+    assert tried[0] == {"a": 0.0, "b": 0.0}  # starts from the given settings
+
+
+def test_a_replay_of_the_recorded_faces_is_the_analysis(clip: ClipFinder) -> None:
+    path = clip("liveportrait_d19.mp4")
+    replayed = replay(record_clip(path), CueConfig(), load_rules(None))
+    analysed = analyze_file(path).to_json()
+    assert replayed == analysed
+
+
+def test_each_clip_is_scored_with_settings_picked_on_the_others(
+    clip: ClipFinder, shared_data: Path
+) -> None:
+    labels = [json.loads((shared_data / "labels" / f"{name}.json").read_text()) for name in CLIPS]
+    recordings = {name: record_clip(clip(name)) for name in CLIPS}
+    patterns = load_rules(None)
+    fixed = leave_one_out(labels, recordings, patterns, search={"on": (1.0,)})
+    # nothing to choose: every fold uses the defaults, so held-out equals in-sample
+    assert fixed.chosen == default_params() and all(not d for d in fixed.folds.values())
+    assert fixed.held_out.cue_totals() == fixed.in_sample.cue_totals()
+    searched = leave_one_out(labels, recordings, patterns, search={"on": (0.6, 1.0, 1.4)})
+    assert set(searched.folds) == set(CLIPS)
+    assert [c.source for c in searched.held_out.clips] == list(CLIPS)
