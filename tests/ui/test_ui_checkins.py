@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,8 +46,11 @@ def _prompter() -> Prompter:
     return Prompter("meeting", PacingConfig(warmup_s=0.0, settle_s=0.0, max_per_minute=10))
 
 
-def test_i_asked_on_a_card_is_counted_for_the_user(qtbot: QtBot, tmp_path: Path) -> None:
-    prompter = _prompter()
+@contextlib.contextmanager
+def _card_showing(
+    qtbot: QtBot, tmp_path: Path, prompter: Prompter
+) -> Iterator[tuple[Overlay, PromptCard]]:
+    """A running overlay showing a card the prompter offered, stopped afterwards."""
     prompt = prompter.offer(_cluster(time.monotonic()), time.monotonic())
     assert prompt is not None
     overlay = _overlay(tmp_path, prompter)
@@ -56,28 +61,25 @@ def test_i_asked_on_a_card_is_counted_for_the_user(qtbot: QtBot, tmp_path: Path)
         card = overlay.card
         assert isinstance(card, PromptCard)
         qtbot.addWidget(card)
+        yield overlay, card
+    finally:
+        overlay.stop()
+
+
+def test_i_asked_on_a_card_is_counted_for_the_user(qtbot: QtBot, tmp_path: Path) -> None:
+    prompter = _prompter()
+    with _card_showing(qtbot, tmp_path, prompter) as (overlay, card):
         card.asked_button.click()
         assert overlay.card is None
         qtbot.waitUntil(lambda: prompter.tally.acted_on == 1, timeout=10_000)
         assert prompter.tally == CheckInTally(shown=1, acted_on=1)
-    finally:
-        overlay.stop()
 
 
 def test_snoozing_from_the_panel_closes_the_card_and_holds_ideas_back(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     prompter = _prompter()
-    prompt = prompter.offer(_cluster(time.monotonic()), time.monotonic())
-    assert prompt is not None
-    overlay = _overlay(tmp_path, prompter)
-    qtbot.addWidget(overlay.panel)
-    overlay.start()
-    try:
-        overlay.show_prompt(prompt, None)
-        card = overlay.card
-        assert isinstance(card, PromptCard)
-        qtbot.addWidget(card)
+    with _card_showing(qtbot, tmp_path, prompter) as (overlay, card):
         overlay.panel.ideas_menu.snooze_actions[30].trigger()
         qtbot.waitUntil(lambda: prompter.tally.snoozes == 1, timeout=10_000)
         qtbot.waitUntil(lambda: not card.isVisible(), timeout=5_000)
@@ -97,8 +99,6 @@ def test_snoozing_from_the_panel_closes_the_card_and_holds_ideas_back(
         overlay.runner.call(consider)
         qtbot.waitUntil(lambda: bool(decisions), timeout=10_000)
         assert decisions[0].prompt is not None
-    finally:
-        overlay.stop()
 
 
 def test_the_calm_routine_steps_through_and_closes_itself(qtbot: QtBot) -> None:
