@@ -102,6 +102,10 @@ def test_this_is_me_keeps_a_participant_out(clip: ClipPath) -> None:
         after = [session.step(f) for f, _ in zip(frames, range(30), strict=False)]
     session.pipeline.close()
     assert all(me.id not in {p.id for p in r.participants} for r in after)
+    # the tile is still reported, in screen coordinates, for the overlay's "me" marker
+    assert all(
+        r.me_tile is not None and r.me_tile.contains_point(me.box.cx, me.box.cy) for r in after
+    )
     for result in after:
         assert all(not excluded.contains_point(p.box.cx, p.box.cy) for p in result.participants)
     assert after[-1].participants, "the others are still watched"

@@ -25,6 +25,8 @@ class LiveUpdate:
     analysed_fps: float = 0.0
     error: str | None = None
     tiles: tuple[Box, ...] = ()
+    me_tile: Box | None = None
+    """The user's own tile in screen coordinates (see `LiveResult.me_tile`)."""
 
 
 class Mailbox:

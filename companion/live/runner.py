@@ -231,6 +231,7 @@ class LiveRunner:
             frames=frames,
             analysed_fps=fps,
             tiles=result.tiles,
+            me_tile=result.me_tile,
         )
 
 

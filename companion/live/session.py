@@ -110,6 +110,9 @@ class LiveResult:
     prompt: Prompt | None = None
     tiles: tuple[Box, ...] = ()
     """Gallery tiles (video rectangles) in screen coordinates, when the frame is a gallery."""
+    me_tile: Box | None = None
+    """The user's own tile (`LiveSession.mark_me`), kept out of analysis, in screen
+    coordinates."""
 
 
 class LiveSession:
@@ -148,7 +151,9 @@ class LiveSession:
         seen = tuple(Seen(p.id, to_screen(p.box, frame)) for p in _by_id(kept))
         self._tiles = result.tiles if len(result.tiles) > 1 else ()
         tiles = tuple(to_screen(b, frame) for b in self._tiles)
-        return LiveResult(result.t, frame.region, seen, events, clusters, prompt, tiles)
+        excluded = self.pipeline.config.exclude
+        me_tile = to_screen(excluded[0], frame) if excluded else None
+        return LiveResult(result.t, frame.region, seen, events, clusters, prompt, tiles, me_tile)
 
     def mark_me(self, participant_id: str | None) -> Box | None:
         """Exclude ``participant_id``'s tile from analysis (None clears it).

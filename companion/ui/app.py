@@ -305,7 +305,9 @@ class Overlay:
         faces = [(p.id, to_logical(p.box)) for p in update.participants]
         window = to_logical(region)
         tiles = [to_logical(t) for t in update.tiles]
-        self.markers.set_markers(window, build_markers(window, faces, self.focus, self.me, tiles))
+        me_tile = to_logical(update.me_tile) if update.me_tile is not None else None
+        markers = build_markers(window, faces, self.focus, self.me, tiles, me_tile)
+        self.markers.set_markers(window, markers)
         self._exclude(self.markers)
 
     def _place_panel(self, update: LiveUpdate) -> None:

@@ -17,7 +17,7 @@ from PyQt6.QtWidgets import QWidget
 from companion.model import Box
 from companion.ui import theme
 from companion.ui.geometry import to_rect
-from companion.ui.layout import marker_bar
+from companion.ui.layout import MARKER_THICKNESS, clip_box, marker_bar
 
 LABEL_GAP = 4
 
@@ -43,14 +43,24 @@ def build_markers(
     focus: str | None,
     me: str | None,
     tiles: Sequence[Box] = (),
+    me_tile: Box | None = None,
 ) -> list[Marker]:
-    """A marker per participant (logical pixels); the user's own tile is labelled "me"."""
+    """A marker per participant (logical pixels); the user's own tile is labelled "me".
+
+    Once the user's tile is kept out of analysis its face is no longer reported, so
+    ``me_tile`` (that tile) gets the "me" marker along its bottom edge instead.
+    """
     boxes = [b for _, b in faces]
     markers = []
     for pid, face in faces:
         style = "me" if pid == me else "focus" if pid == focus else "normal"
         label = "me" if pid == me else pid
         markers.append(Marker(pid, marker_bar(face, window, boxes, tiles), label, style))
+    if me_tile is not None and not any(pid == me for pid, _ in faces):
+        width = me_tile.w * 0.4
+        y = me_tile.y + me_tile.h - MARKER_THICKNESS - 5  # where marker_bar puts a tile's bar
+        bar = Box(me_tile.cx - width / 2, y, width, MARKER_THICKNESS)
+        markers.append(Marker("me", clip_box(bar, window), "me", "me"))
     return markers
 
 

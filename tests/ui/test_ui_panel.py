@@ -57,6 +57,16 @@ def test_pickers_list_participants_and_report_choices(qtbot: QtBot) -> None:
     assert blocker.args == [None]
 
 
+def test_the_users_own_tile_keeps_a_me_marker_once_it_is_left_out() -> None:
+    window = Box(0, 0, 800, 450)
+    tiles = [Box(20, 10, 380, 430), Box(410, 10, 380, 430)]
+    faces = [("p2", Box(520, 60, 90, 110))]  # p1 marked as me: no longer analysed
+    markers = build_markers(window, faces, focus=None, me="p1", tiles=tiles, me_tile=tiles[0])
+    assert [(m.label, m.style) for m in markers] == [("p2", "normal"), ("me", "me")]
+    bar = markers[1].bar
+    assert tiles[0].contains_point(bar.cx, bar.cy) and bar.y > tiles[0].y + tiles[0].h * 0.9
+
+
 def test_marker_layer_draws_thin_bars_off_the_faces(qtbot: QtBot) -> None:
     window = Box(0, 0, 800, 450)
     faces = [("p1", Box(100, 60, 90, 110)), ("p2", Box(520, 60, 90, 110))]
