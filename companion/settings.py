@@ -1,15 +1,15 @@
 """User settings: one JSON file with a schema version, saved atomically.
 
-A missing file gives the defaults. An unreadable file, or one written by a newer version,
-gives the defaults plus a notice for the user, and a copy of the old file is kept beside
-it (``settings.json.unreadable``) so nothing the user set is silently lost.
+A missing file gives the defaults. An unreadable file gives the defaults plus a notice
+for the user, and is moved aside (``settings.json.unreadable``, numbered if that exists)
+so nothing the user set is silently lost and the notice comes once. A file written by a
+newer version is left as it is, for that version, and the notice comes at each start.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -96,7 +96,11 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
     if not isinstance(version, int) or isinstance(version, bool):
         return _fallback(path, "has no schema version")
     if version > SCHEMA_VERSION:
-        return _fallback(path, f"was written by a newer Companion (version {version})")
+        return LoadedSettings(
+            Settings(),
+            f"The settings file {path.name} was written by a newer Companion (version "
+            f"{version}); using the defaults and leaving the file as it is.",
+        )
     settings, problems = _from_json(data)
     if problems:
         notice = (
@@ -119,16 +123,25 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
 
 
 def _fallback(path: Path, why: str) -> LoadedSettings:
-    backup = path.with_name(path.name + ".unreadable")
+    backup = _free_name(path.with_name(path.name + ".unreadable"))
     try:
-        shutil.copyfile(path, backup)
-        kept = f" A copy of it was kept as {backup.name}."
+        path.replace(backup)
+        kept = f" It was moved to {backup.name}."
     except OSError:
-        log.warning("could not keep a copy of %s", path, exc_info=True)
+        log.warning("could not move %s aside", path, exc_info=True)
         kept = ""
     return LoadedSettings(
         Settings(), f"The settings file {path.name} {why}; using the defaults.{kept}"
     )
+
+
+def _free_name(path: Path) -> Path:
+    """``path``, or ``path`` with the first free number appended (an older copy stays)."""
+    candidate, n = path, 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.{n}")
+        n += 1
+    return candidate
 
 
 def _from_json(data: dict[str, Any]) -> tuple[Settings, list[str]]:

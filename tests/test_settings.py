@@ -8,6 +8,7 @@ from pathlib import Path
 
 from companion.settings import (
     SCHEMA_VERSION,
+    LoadedSettings,
     Settings,
     default_path,
     load_settings,
@@ -56,6 +57,12 @@ def test_corrupt_file_gives_defaults_a_notice_and_a_kept_copy(tmp_path: Path) ->
     assert loaded.settings == Settings()
     assert loaded.notice is not None and "not valid JSON" in loaded.notice
     assert (tmp_path / "settings.json.unreadable").read_text(encoding="utf-8") == broken
+    assert load_settings(path) == LoadedSettings(Settings())  # the notice came once
+    path.write_text(broken + "again", encoding="utf-8")
+    assert load_settings(path).notice is not None
+    # the first copy stays; the second gets a number
+    assert (tmp_path / "settings.json.unreadable").read_text(encoding="utf-8") == broken
+    assert (tmp_path / "settings.json.unreadable.1").read_text(encoding="utf-8") == broken + "again"
     save_settings(replace(loaded.settings, context="candidate"), path)
     assert load_settings(path).settings.context == "candidate"
 
@@ -77,6 +84,8 @@ def test_file_from_a_newer_version_is_not_trusted(tmp_path: Path) -> None:
     loaded = load_settings(path)
     assert loaded.settings == Settings()
     assert loaded.notice is not None and "newer" in loaded.notice
+    assert path.exists()  # left for the newer version, so this says so at every start
+    assert load_settings(path).notice == loaded.notice
 
 
 def test_a_bad_value_falls_back_for_that_field_only(tmp_path: Path) -> None:
