@@ -106,3 +106,18 @@ def test_a_take_that_smiles_for_most_of_its_length_keeps_its_neutral_start_as_re
     trace = analyse_face(series).traces["smile"]
     assert np.all(trace[smile] >= 1.0)
     assert np.all(np.abs(trace[:40]) < 0.5)
+
+
+def test_a_smile_while_the_head_is_turned_away_is_read_by_neither() -> None:
+    # the same clear smile twice: facing the lens, then with the head turned 30 degrees
+    rows = _at_rest()
+    _smile(rows, slice(60, 80), 1.5)
+    turned = slice(110, 140)
+    rows[turned, M["yaw"]] = 30.0
+    _smile(rows, turned, 1.5)
+    signals = analyse_face(_series(rows))
+    smiles = [e for e in signals.events if e.cue == "smile"]
+    assert [round(e.start * FPS) for e in smiles] == [60]
+    trace = signals.traces["smile"]
+    assert np.all(trace[60:80] >= 1.0) and np.all(trace[turned] == 0.0)
+    assert np.all(signals.traces["off_lens"][turned] >= 1.0)  # the turn itself is read

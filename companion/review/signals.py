@@ -135,7 +135,14 @@ def analyse_face(series: FaceSeries, own: OwnEvents | None = None) -> FaceSignal
     config = review_config(window_s)
     keep = window_mask(series.t, window_s)
     rest = resting_face(series.measures[keep], series.gaze[keep], series.eyes[keep], config)
-    found = traces(series.measures, series.gaze, series.eyes, rest, config.units)
+    found = traces(
+        series.measures,
+        series.gaze,
+        series.eyes,
+        rest,
+        config.units,
+        max_yaw_deg=config.max_yaw_deg,
+    )
     engine_events = replay_engine(series, config)
     t = series.t
     brows = np.where(found["smile"] >= own.smile.on, 0.0, found["brows_lowered"])

@@ -182,11 +182,22 @@ def traces(
     rest: Rest,
     units: Units | None = None,
     own: TraceUnits | None = None,
+    max_yaw_deg: float = CueConfig().max_yaw_deg,
 ) -> dict[str, FloatArray]:
-    """`TRACE_NAMES` -> intensity per sample against ``rest`` (arrays as in `resting_face`)."""
+    """`TRACE_NAMES` -> intensity per sample against ``rest`` (arrays as in `resting_face`).
+
+    As in the cue engine, a face turned past ``max_yaw_deg`` or a look-away from its rest
+    is not read for movements of the face: those traces are 0 there (the eye closure and
+    the eye line itself are still read).
+    """
     u = units or Units()
     o = own or TraceUnits()
     x = measures
+    yaw = x[:, M["yaw"]]
+    turned = (np.abs(yaw) > max_yaw_deg) | (np.abs(yaw - rest.centre[M["yaw"]]) >= u.yaw_deg)
+
+    def read(trace: FloatArray) -> FloatArray:
+        return np.where(turned, 0.0, trace)
 
     def change(name: str, unit: float) -> FloatArray:
         i = M[name]
@@ -217,10 +228,10 @@ def traces(
         ]
     )
     return {
-        "brows_lowered": brows,
-        "lips_pressed": engine_intensities(x, rest, u)[:, C["lip_press"]],
-        "smile": smile,
-        "eyes_narrowed": narrowed,
+        "brows_lowered": read(brows),
+        "lips_pressed": read(engine_intensities(x, rest, u)[:, C["lip_press"]]),
+        "smile": read(smile),
+        "eyes_narrowed": read(narrowed),
         "eye_closure": closure / o.eye_closed,
         "off_lens": off_lens(x, gaze, rest, closure, u, o),
     }
