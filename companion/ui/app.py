@@ -163,6 +163,7 @@ class Overlay:
         """Widgets the OS keeps out of screen captures (the rest are painted over)."""
         self._tried: set[int] = set()
         self._dialogs: list[object] = []
+        self._first_run_placed = False
         self._shortcut = QShortcut(QKeySequence(SHORTCUT_TEXT), self.panel)
         self._timer = QTimer()
         self._timer.setInterval(POLL_MS)
@@ -253,6 +254,7 @@ class Overlay:
         self._show_markers(update)
         if not self.panel.pinned:
             self._place_panel(update)
+        self._place_first_run(update)
         if update.prompt is not None:
             self.show_prompt(update.prompt, update.prompt_box)
         self._publish_masks()
@@ -324,6 +326,30 @@ class Overlay:
         rect = to_rect(box)
         if self.panel.geometry().topLeft() != rect.topLeft():
             self.panel.move(rect.topLeft())
+
+    def _place_first_run(self, update: LiveUpdate) -> None:
+        """Move the first-run window off the meeting's faces once the meeting is found.
+
+        Shown at start, it sits wherever the window manager put it, often over the meeting,
+        and what it covers is painted out of the analysis while it is open. It is moved
+        once, when the watched area is first known; after that the user may put it anywhere.
+        """
+        from companion.ui.dialogs import FirstRunDialog
+        from companion.ui.geometry import from_rect, to_logical, to_rect, virtual_screen
+        from companion.ui.layout import place_panel
+
+        dialog = next((d for d in self._dialogs if isinstance(d, FirstRunDialog)), None)
+        target = update.target
+        if dialog is None or self._first_run_placed or not dialog.isVisible():
+            return
+        if not target.watching or target.region is None:
+            return
+        anchor = target.window.frame if target.window is not None else target.region
+        frame = from_rect(dialog.frameGeometry())
+        faces = [to_logical(p.box) for p in update.participants]
+        box = place_panel((frame.w, frame.h), to_logical(anchor), virtual_screen(), faces)
+        dialog.move(to_rect(box).topLeft())
+        self._first_run_placed = True
 
     def show_prompt(self, prompt: Prompt, face: Box | None) -> None:
         """Show ``prompt`` on a card near the face (replacing any card still showing)."""

@@ -92,3 +92,39 @@ def test_first_run_explains_and_is_remembered(qtbot: QtBot, tmp_path: Path) -> N
         assert load_settings(options.settings_path).settings.first_run_done
     finally:
         overlay.stop()
+
+
+def test_the_first_run_window_moves_off_the_meetings_faces(qtbot: QtBot, tmp_path: Path) -> None:
+    from companion.capture.windows import WindowInfo
+    from companion.capture.windows.follow import WATCHING, TargetState
+    from companion.live import LiveUpdate, Seen
+    from companion.ui.dialogs import FirstRunDialog
+    from companion.ui.geometry import from_rect, virtual_screen
+
+    runner = LiveRunner(
+        lambda: FixedRegion(REGION), lambda: LiveSession(Pipeline(NoFaces(), NoLandmarks))
+    )
+    overlay = Overlay(OverlayOptions(settings_path=tmp_path / "settings.json"), Settings(), runner)
+    qtbot.addWidget(overlay.panel)
+    overlay.show_first_run()  # the worker is not started: this test feeds the updates
+    (dialog,) = overlay._dialogs  # type: ignore[attr-defined]
+    assert isinstance(dialog, FirstRunDialog)
+    qtbot.addWidget(dialog)
+    screen = virtual_screen()
+    window = Box(screen.x + 10, screen.y + 10, screen.w - 20, screen.h - 20)  # nearly full
+    faces = [  # on the left half: the right side has room for the window
+        Seen(f"p{i}", Box(window.x + fx * window.w, window.y + fy * window.h, 60, 70))
+        for i, (fx, fy) in enumerate([(0.1, 0.15), (0.3, 0.15), (0.1, 0.6), (0.3, 0.6)])
+    ]
+    info = WindowInfo(1, "Zoom Meeting", "zoom", 1, window, window)
+    update = LiveUpdate(TargetState(WATCHING, window, info), participants=tuple(faces))
+    runner.mailbox.put(update)
+    overlay.poll()
+    placed = from_rect(dialog.frameGeometry())
+    assert not any(overlaps(placed, f.box) for f in faces)
+    dialog.move(dialog.x() + 5, dialog.y())  # moved once: the user may put it anywhere
+    where = dialog.pos()
+    runner.mailbox.put(update)
+    overlay.poll()
+    assert dialog.pos() == where
+    dialog.accept()
