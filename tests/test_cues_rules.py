@@ -152,3 +152,24 @@ def test_cluster_matching(
     events: list[CueEvent], expected: list[tuple[str, tuple[str, ...], float, float]]
 ) -> None:
     assert _clusters(events) == expected
+
+
+def test_every_cluster_of_a_long_call_is_found_when_nobody_keeps_the_events() -> None:
+    # the live loop lets finished events go; an event forgotten after the matcher's memory
+    # must not make a later one look "already used" (Python reuses the ids of freed objects)
+    matcher = ClusterMatcher(load_rules())
+    found = 0
+    for k in range(300):
+        t = 40.0 * k
+        matcher.add(_ev("brow_lower", t, t + 0.5))
+        found += sum(
+            c.pattern == "tension" for c in matcher.add(_ev("lip_press", t + 0.6, t + 0.9))
+        )
+    assert found == 300
+
+
+def test_a_step_cue_also_listed_as_an_extra_still_completes_the_pattern() -> None:
+    text = _doc({**TENSION, "name": "pair", "also": ["lip_press"]})
+    matcher = ClusterMatcher(parse_rules(text, "test"))
+    matcher.add(_ev("brow_lower", 1.0, 1.5))
+    assert [c.pattern for c in matcher.add(_ev("lip_press", 1.6, 1.9))] == ["pair"]

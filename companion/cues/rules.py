@@ -44,7 +44,12 @@ class Pattern:
     @property
     def cues(self) -> frozenset[str]:
         """Every cue the pattern can use."""
-        return frozenset().union(*self.steps) | self.also
+        return self.required | self.also
+
+    @property
+    def required(self) -> frozenset[str]:
+        """The cues of its steps: an event of one of these can complete the pattern."""
+        return frozenset().union(*self.steps)
 
 
 def default_rules_text() -> str:
@@ -155,13 +160,13 @@ class ClusterMatcher:
     def __init__(self, patterns: Sequence[Pattern], memory_s: float = 30.0) -> None:
         self.patterns = tuple(patterns)
         self.memory_s = memory_s
-        self._events: list[CueEvent] = []
-        self._used: dict[str, set[int]] = {p.name: set() for p in self.patterns}
+        self._events: list[tuple[CueEvent, set[str]]] = []
+        """Recent events, each with the patterns it has already taken part in."""
 
     def add(self, event: CueEvent) -> list[Cluster]:
         """Offer one finished event; returns the clusters it completes."""
-        self._events = [e for e in self._events if event.end - e.end <= self.memory_s]
-        self._events.append(event)
+        self._events = [(e, used) for e, used in self._events if event.end - e.end <= self.memory_s]
+        self._events.append((event, set()))
         found = []
         for pattern in self.patterns:
             cluster = self._match(pattern, event)
@@ -170,10 +175,9 @@ class ClusterMatcher:
         return found
 
     def _match(self, pattern: Pattern, new: CueEvent) -> Cluster | None:
-        if new.cue not in pattern.cues - pattern.also:
+        if new.cue not in pattern.required:
             return None
-        used = self._used[pattern.name]
-        pool = [e for e in self._events if id(e) not in used]
+        pool = [e for e, used in self._events if pattern.name not in used]
         best: tuple[float, tuple[CueEvent, ...]] | None = None
         for combo in self._combinations(pattern, pool, new):
             span = max(e.end for e in combo) - min(e.start for e in combo)
@@ -182,7 +186,9 @@ class ClusterMatcher:
         if best is None:
             return None
         chosen = best[1]
-        used.update(id(e) for e in chosen)
+        for e, used in self._events:
+            if any(e is c for c in chosen):
+                used.add(pattern.name)
         extras = [
             e
             for e in pool
