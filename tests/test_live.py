@@ -356,3 +356,15 @@ def test_sensitivity_scales_every_event_threshold_and_reaches_the_live_engine() 
         assert session.engine.config.params("lip_press").on == base.params("lip_press").on * 0.8
     finally:
         session.pipeline.close()
+
+
+def test_new_settings_reach_the_prompter_without_losing_its_state() -> None:
+    prompter = Prompter("meeting", PacingConfig())
+    session = LiveSession(open_pipeline(PipelineConfig.offline()), None, prompter)
+    session.snooze(30, 100.0)
+    session.update_settings(replace(Settings(), context="candidate", pacing="rare"))
+    session.pipeline.close()
+    assert session.prompter is prompter  # the snooze, quiet spells and tally carry on
+    assert prompter.context == "candidate"
+    assert prompter.config.max_per_ten_minutes < PacingConfig().max_per_ten_minutes
+    assert prompter.tally.snoozes == 1

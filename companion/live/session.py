@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from companion.model import Box, Cluster, CueEvent, Face, Frame, Participant, Prompt
 from companion.pipeline import Pipeline, StepResult
+from companion.prompts.pacing import PacingConfig
 from companion.prompts.session import CheckInTally
 from companion.settings import Settings
 
@@ -47,6 +48,11 @@ class CueEngineLike(Protocol):
 
 class PrompterLike(Protocol):
     """The seam of `companion.prompts.pacing.Prompter`."""
+
+    context: str
+    """Whose wording the cards use (a `Settings.context`); may change mid-call."""
+    config: PacingConfig
+    """The pacing rules; may change mid-call."""
 
     def offer(self, cluster: Cluster, t: float) -> Prompt | None:
         """A prompt for ``cluster`` unless pacing holds it back."""
@@ -183,15 +189,18 @@ class LiveSession:
         self.pipeline.focus = participant_id
 
     def update_settings(self, settings: Settings) -> None:
-        """Apply new settings: the CPU budget at once; a new context gets a new prompter,
-        a new sensitivity a new cue engine (baselines are learned again).
+        """Apply new settings: the CPU budget, the context and the pacing at once (the
+        prompter keeps its snooze, quiet spells and tally); a new sensitivity gets a new
+        cue engine (baselines are learned again).
         """
         old, self.settings = self.settings, settings
         scheduler = self.pipeline.config.scheduler
         if scheduler.budget_cores is not None:  # None: an offline pipeline, no limit wanted
             scheduler.budget_cores = settings.cpu_budget * (os.cpu_count() or 1)
-        if settings.context != old.context and self.prompter is not None:
-            self.prompter = open_prompter(settings)
+        if self.prompter is not None:
+            self.prompter.context = settings.context
+            if settings.pacing != old.pacing:
+                self.prompter.config = pacing_config(settings)
         if settings.sensitivity != old.sensitivity and self.engine is not None:
             self.engine = open_engine(settings)
 
@@ -283,12 +292,17 @@ def open_engine(settings: Settings) -> CueEngineLike:
     return CueEngine(rules=None, config=CueConfig().with_sensitivity(settings.sensitivity))
 
 
-def open_prompter(settings: Settings) -> PrompterLike:
-    """The prompter for ``settings``' context and pacing choice."""
-    from companion.prompts.pacing import PacingConfig, Prompter
-
+def pacing_config(settings: Settings) -> PacingConfig:
+    """The pacing rules for ``settings``' pacing choice."""
     config = PacingConfig()
     if settings.pacing in PACING:
         per_ten, cooldown = PACING[settings.pacing]
         config = replace(config, max_per_ten_minutes=per_ten, participant_cooldown_s=cooldown)
-    return Prompter(context=settings.context, config=config)
+    return config
+
+
+def open_prompter(settings: Settings) -> PrompterLike:
+    """The prompter for ``settings``' context and pacing choice."""
+    from companion.prompts.pacing import Prompter
+
+    return Prompter(context=settings.context, config=pacing_config(settings))
