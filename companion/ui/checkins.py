@@ -45,7 +45,8 @@ class CheckIns:
         self._clock = clock
         self._answers: queue.SimpleQueue[CheckInTally | None] = queue.SimpleQueue()
         self.snoozed_until: float | None = None
-        """When a snooze asked for from here ends (monotonic seconds), or None."""
+        """When the snooze ends (monotonic seconds), or None: the prompter's own end, kept
+        on this thread for the status line (a longer snooze wins, as in the prompter)."""
         self.cards: list[object] = []
         """The session cards showing (kept referenced while they are up)."""
 
@@ -59,7 +60,7 @@ class CheckIns:
     def snooze(self, minutes: int) -> None:
         """No check-in ideas for ``minutes`` (a card showing closes)."""
         now = self._clock()
-        self.snoozed_until = now + minutes * 60.0
+        self.snoozed_until = max(self.snoozed_until or now, now + minutes * 60.0)
         self.runner.call(lambda s: s.snooze(minutes, now))
 
     def resume(self) -> None:
@@ -97,6 +98,7 @@ class CheckIns:
         if not call_ended(before, now):
             return False
         answers, t = self._answers, self._clock()
+        self.snoozed_until = None  # the next call starts with a fresh prompter
         log.info("the meeting window closed: showing the check-in reflection")
         self.runner.call(lambda s: answers.put(s.end_call(t)))
         return True

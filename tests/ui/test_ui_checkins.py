@@ -87,6 +87,8 @@ def test_snoozing_from_the_panel_closes_the_card_and_holds_ideas_back(
         assert prompter.consider(_cluster(now, "p2"), now).hold == Hold.SNOOZED
         line = overlay.checkins.snooze_line()
         assert line == "Ideas snoozed, 30 min left"
+        overlay.panel.ideas_menu.snooze_actions[10].trigger()  # the longer snooze stands
+        assert overlay.checkins.snooze_line() == "Ideas snoozed, 30 min left"
         overlay.panel.ideas_menu.resume_action.trigger()  # type: ignore[union-attr]
         assert overlay.checkins.snooze_line() is None
 
