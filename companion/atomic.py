@@ -41,14 +41,15 @@ def atomic_text_writer(path: Path, newline: str | None = None) -> Iterator[IO[st
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp makes owner-only files; give the result the usual umask-based mode.
-        tmp.chmod(0o666 & ~_current_umask())
+        tmp.chmod(0o666 & ~current_umask())
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-def _current_umask() -> int:
+def current_umask() -> int:
+    """The process's umask (what new files and folders leave out of their mode)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -20,6 +22,7 @@ from companion.cli import main
 from companion.errors import OutputError
 from companion.prompts.guard import find_banned
 from companion.review.report import default_out_dir, write_report_dir
+from companion.review.run import run_review
 
 ClipFinder = Callable[[str], Path]
 SECONDS = 5.0
@@ -185,4 +188,27 @@ def test_a_file_in_the_way_is_refused(tmp_path: Path) -> None:
     (tmp_path / "report").write_text("mine")
     with pytest.raises(OutputError, match="not a folder"):
         write_report_dir(tmp_path / "report", "<!DOCTYPE html>")
+    assert (tmp_path / "report").read_text() == "mine"
+
+
+def test_a_new_report_folder_keeps_to_the_users_umask(tmp_path: Path) -> None:
+    old = os.umask(0o077)
+    try:
+        page = write_report_dir(tmp_path / "report", "<!DOCTYPE html>")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(page.parent.stat().st_mode) == 0o700  # thumbnails of the user's face
+    assert stat.S_IMODE(page.stat().st_mode) == 0o600
+
+
+def test_a_file_where_the_report_goes_is_refused_before_the_video_is_analysed(
+    clip: ClipFinder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def never(*args: object) -> None:
+        raise AssertionError("the video was analysed")
+
+    monkeypatch.setattr("companion.review.run.review_video", never)
+    (tmp_path / "report").write_text("mine")
+    with pytest.raises(OutputError, match="not a folder"):
+        run_review(clip("grid_bbaf2n.mpg"), out_dir=tmp_path / "report")
     assert (tmp_path / "report").read_text() == "mine"

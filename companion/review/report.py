@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from companion.atomic import write_text_atomic
+from companion.atomic import current_umask, write_text_atomic
 from companion.capture.video import VideoFileSource
 from companion.errors import OutputError
 from companion.model import Box
@@ -150,6 +150,14 @@ def default_out_dir(video: Path) -> Path:
     return video.with_name(f"{video.stem}-review")
 
 
+def check_report_dir(out_dir: Path) -> None:
+    """Raise `OutputError` now if the report folder could not be written later."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a folder")
+    if not out_dir.parent.is_dir():
+        raise OutputError(f"{out_dir}: cannot write, folder {out_dir.parent} does not exist")
+
+
 def write_report_dir(out_dir: Path, html: str) -> Path:
     """Write ``out_dir/index.html`` whole or not at all; returns the page's path.
 
@@ -157,11 +165,8 @@ def write_report_dir(out_dir: Path, html: str) -> Path:
     failure leaves no folder; an existing folder has its page replaced in one step.
     """
     out_dir = Path(out_dir)
-    parent = out_dir.parent if str(out_dir.parent) else Path()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: exists and is not a folder")
-    if not parent.is_dir():
-        raise OutputError(f"{out_dir}: cannot write, folder {parent} does not exist")
+    check_report_dir(out_dir)
+    parent = out_dir.parent
     if out_dir.is_dir():
         write_text_atomic(out_dir / "index.html", html)
         return out_dir / "index.html"
@@ -170,9 +175,8 @@ def write_report_dir(out_dir: Path, html: str) -> Path:
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write ({exc.strerror})") from exc
     try:
-        write_text_atomic(tmp / "index.html", html)
-        (tmp / "index.html").chmod(0o644)
-        tmp.chmod(0o755)
+        write_text_atomic(tmp / "index.html", html)  # the page gets the umask's mode
+        tmp.chmod(0o777 & ~current_umask())  # mkdtemp makes it owner-only; as mkdir would
         tmp.rename(out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -8,8 +8,13 @@ from pathlib import Path
 
 from companion.analysis import Progress, no_progress, process_file
 from companion.atomic import check_writable, write_json_atomic
-from companion.errors import OutputError
-from companion.review.report import Review, default_out_dir, review_video, write_report_dir
+from companion.review.report import (
+    Review,
+    check_report_dir,
+    default_out_dir,
+    review_video,
+    write_report_dir,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +46,8 @@ def run_review(
     target = out_dir if out_dir is not None else default_out_dir(video) if report else None
 
     def check_outputs() -> None:
-        if target is not None and not target.parent.is_dir():
-            raise OutputError(f"{target}: cannot write, folder {target.parent} does not exist")
+        if target is not None:
+            check_report_dir(target)
         if json_out is not None:
             check_writable(json_out)
 
