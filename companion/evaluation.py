@@ -14,7 +14,6 @@ were produced; `evaluate_clips` runs the real pipeline to produce them.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +21,6 @@ from typing import Any
 
 from companion.errors import InputError
 from companion.model import Box
-
-log = logging.getLogger(__name__)
 
 LABELS_SCHEMA = "companion.labels/1"
 EVAL_SCHEMA = "companion.eval/1"
@@ -351,10 +348,10 @@ def evaluate(
 
     Every pattern in ``patterns`` or in any labels file is scored.
     """
-    names = list(dict.fromkeys(patterns))
-    for doc in labels:
-        for person in doc["participants"]:
-            names += [c["pattern"] for c in person.get("clusters", []) if c["pattern"] not in names]
+    labelled = (
+        c["pattern"] for doc in labels for p in doc["participants"] for c in p.get("clusters", [])
+    )
+    names = list(dict.fromkeys([*patterns, *labelled]))
     return Report([score_clip(doc, analyse(doc), names) for doc in labels])
 
 

@@ -12,7 +12,14 @@ import pytest
 
 from companion.cli import main
 from companion.cues.rules import default_rules_text
-from companion.evaluation import Report, Tally, evaluate_clips, max_matching, score_clip
+from companion.evaluation import (
+    Report,
+    Tally,
+    evaluate,
+    evaluate_clips,
+    max_matching,
+    score_clip,
+)
 
 ClipFinder = Callable[[str], Path]
 
@@ -175,3 +182,15 @@ def test_the_rules_file_is_read_once_before_any_clip(
     )
     assert [c.source for c in report.clips] == ["grid_brbk7n.mpg"]
     assert list(report.pattern_totals()) == ["tension", "drop"]
+
+
+def test_a_pattern_only_the_labels_know_is_scored_once() -> None:
+    labels = _labels()
+    nods = [
+        {"pattern": "nod", "start_s": 2.0, "end_s": 2.5},
+        {"pattern": "nod", "start_s": 6.0, "end_s": 6.5},
+    ]
+    labels["participants"][0]["clusters"] = nods
+    report = evaluate([labels], lambda doc: _analysis([100, 100, 100, 120], []), ["tension"])
+    nod = report.pattern_totals()["nod"]
+    assert (nod.tp, nod.fp, nod.fn) == (0, 0, 2)  # two labelled nods, none found, not four
