@@ -7,14 +7,13 @@ import logging
 import sys
 from pathlib import Path
 
-from companion.atomic import check_writable
+from companion.atomic import check_writable, write_json_atomic
 
 log = logging.getLogger("companion")
 
 
 def handle(args: argparse.Namespace) -> int:
     """Run the benchmark (or with ``--soak``, the soak run) and print its table."""
-    from companion.atomic import write_json_atomic
     from companion.bench.report import table
     from companion.bench.runner import BenchConfig, default_clips, run_bench
     from companion.errors import InputError
@@ -48,7 +47,6 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _soak(args: argparse.Namespace, clips: list[Path]) -> int:
-    from companion.atomic import write_json_atomic
     from companion.bench.soak import run_soak, soak_table
     from companion.errors import InputError
 

@@ -6,14 +6,13 @@ import argparse
 import logging
 import sys
 
-from companion.atomic import check_writable
+from companion.atomic import check_writable, write_json_atomic
 
 log = logging.getLogger("companion")
 
 
 def handle(args: argparse.Namespace) -> int:
     """Analyse every labelled clip, print the table and optionally write the JSON."""
-    from companion.atomic import write_json_atomic
     from companion.evaluation import evaluate_clips
 
     if args.json is not None:
@@ -31,7 +30,6 @@ def handle(args: argparse.Namespace) -> int:
 
 def _leave_one_out(args: argparse.Namespace) -> int:
     """In-sample figures of the settings the search picks, then the held-out figures."""
-    from companion.atomic import write_json_atomic
     from companion.tuning import default_params, leave_one_out_clips
 
     result = leave_one_out_clips(

@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from companion.live.mailbox import LiveUpdate
 from companion.live.runner import LiveRunner
 
 HEADLESS_POLL_S = 0.2
@@ -18,8 +17,6 @@ HEADLESS_POLL_S = 0.2
 class HeadlessOutcome:
     """How a headless run went."""
 
-    last: LiveUpdate | None
-    """The last update the loop published."""
     watched: bool
     """Whether there was ever something to capture (a window was found, or a region given)."""
     frames: int
@@ -40,30 +37,31 @@ def run_headless(
     stop = threading.Event()
     worker = threading.Thread(target=runner.run, args=(stop,), name="companion-live")
     deadline = None if exit_after is None else time.monotonic() + exit_after
-    last: LiveUpdate | None = None
     watched = False
     error: str | None = None
     frames = 0
     shown = ""
+
+    def take() -> None:
+        nonlocal watched, error, frames, shown
+        update = runner.mailbox.take()
+        if update is None:
+            return
+        watched = watched or update.target.watching
+        frames = max(frames, update.frames)  # an error update carries no count
+        error = update.error or error  # each kind is also logged once, as it happens
+        line = update.target.describe()
+        if line != shown and runner.failure is None:
+            say(line)
+            shown = line
+
     worker.start()
     try:
         while worker.is_alive() and (deadline is None or time.monotonic() < deadline):
             worker.join(HEADLESS_POLL_S)
-            update = runner.mailbox.take()
-            if update is None:
-                continue
-            last = update
-            watched = watched or update.target.watching
-            error = update.error or error
-            frames = max(frames, update.frames)  # an error update carries no count
-            line = update.target.describe()
-            if line != shown and runner.failure is None:
-                say(line)
-                shown = line
+            take()
     finally:
         stop.set()
         worker.join()
-    final = runner.mailbox.take()
-    if final is not None:
-        last, frames, error = final, max(frames, final.frames), final.error or error
-    return HeadlessOutcome(last, watched, frames, error)
+    take()
+    return HeadlessOutcome(watched, frames, error)

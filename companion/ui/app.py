@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from companion.capture.windows import WAYLAND_MESSAGE, display_server
 from companion.live import EventsLog, LiveRunner, LiveSession, LiveUpdate
 from companion.model import Box, Prompt
 from companion.settings import Settings, load_settings, save_settings
@@ -28,7 +27,6 @@ SELF_CHECK_MS = 1500
 """How long ``--self-check`` keeps the overlay up before checking it and quitting."""
 
 POLL_MS = 80
-EXIT_WAYLAND = 3
 
 
 @dataclass(frozen=True)
@@ -80,9 +78,6 @@ def run_overlay(
     from PyQt6.QtWidgets import QApplication
 
     assert isinstance(app, QApplication)
-    if display_server() == "wayland":
-        show_message(WAYLAND_MESSAGE)
-        return EXIT_WAYLAND
     loaded = load_settings(options.settings_path)
     overlay = Overlay(options, loaded.settings, make_runner(loaded.settings, events), events)
     if loaded.notice:
