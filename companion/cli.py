@@ -21,6 +21,7 @@ from companion import __version__
 from companion.errors import CompanionError
 from companion.logs import configure_logging
 from companion.netguard import block_internet_sockets
+from companion.prompts.library import CONTEXTS
 
 log = logging.getLogger("companion")
 
@@ -67,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument(
         "--context",
-        choices=("meeting", "interviewer", "candidate", "one-on-one"),
+        choices=CONTEXTS,
         default="meeting",
         help="who you are in the call; shapes the wording of prompts (default: meeting)",
     )

@@ -18,15 +18,14 @@ import platformdirs
 
 from companion.atomic import write_text_atomic
 from companion.errors import OutputError
+from companion.prompts.library import CONTEXTS, PATTERNS
 
 log = logging.getLogger(__name__)
 
 SCHEMA = "companion.settings"
 SCHEMA_VERSION = 1
-CONTEXTS = ("meeting", "interviewer", "candidate", "one-on-one")
 SENSITIVITIES = ("low", "medium", "high")
 PACINGS = ("rare", "normal", "often")
-PATTERNS = ("tension", "drop", "masked")
 
 
 @dataclass(frozen=True)

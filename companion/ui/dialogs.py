@@ -30,7 +30,8 @@ from PyQt6.QtWidgets import (
 )
 
 from companion.model import Box
-from companion.settings import CONTEXTS, PACINGS, PATTERNS, SENSITIVITIES, Settings
+from companion.prompts.library import CONTEXTS, PATTERNS
+from companion.settings import PACINGS, SENSITIVITIES, Settings
 from companion.ui import theme
 
 log = logging.getLogger(__name__)
