@@ -21,12 +21,12 @@ import jsonschema
 from companion.analysis import analyze_video
 from companion.capture.video import VideoFileSource
 from companion.cues.engine import CueEngine
+from companion.evaluation import WIDEN_S
 from companion.model import Frame
 from companion.pipeline import PipelineConfig
 from companion.vision.stack import open_pipeline
 
 ClipFinder = Callable[[str], Path]
-WIDEN_S = 0.25
 
 
 class _Segment(VideoFileSource):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ from companion.analysis import analyze_file
 from companion.cues.engine import CueConfig
 from companion.cues.rules import load_rules
 from companion.tuning import (
+    ClipRecording,
     config_for,
     default_params,
     descend,
@@ -42,9 +44,15 @@ def test_descent_finds_the_best_value_of_each_setting_in_turn() -> None:
     assert tried[0] == {"a": 0.0, "b": 0.0}  # starts from the given settings
 
 
+@functools.cache
+def _recorded(path: Path) -> ClipRecording:
+    """Each clip through the pipeline once for the whole module."""
+    return record_clip(path)
+
+
 def test_a_replay_of_the_recorded_faces_is_the_analysis(clip: ClipFinder) -> None:
     path = clip("liveportrait_d19.mp4")
-    replayed = replay(record_clip(path), CueConfig(), load_rules(None))
+    replayed = replay(_recorded(path), CueConfig(), load_rules(None))
     analysed = analyze_file(path).to_json()
     assert replayed == analysed
 
@@ -53,7 +61,7 @@ def test_each_clip_is_scored_with_settings_picked_on_the_others(
     clip: ClipFinder, shared_data: Path
 ) -> None:
     labels = [json.loads((shared_data / "labels" / f"{name}.json").read_text()) for name in CLIPS]
-    recordings = {name: record_clip(clip(name)) for name in CLIPS}
+    recordings = {name: _recorded(clip(name)) for name in CLIPS}
     patterns = load_rules(None)
     fixed = leave_one_out(labels, recordings, patterns, search={"on": (1.0,)})
     # nothing to choose: every fold uses the defaults, so held-out equals in-sample
