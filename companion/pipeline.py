@@ -50,8 +50,8 @@ from companion.vision.tracker import ParticipantTracker, Sighting, Track, Tracke
 class Detector(Protocol):
     """Finds face boxes inside one window of a frame."""
 
-    def detect(self, pixels: RGBImage, window: Box) -> list[Detection]:
-        """Faces found in ``window``, in frame pixels."""
+    def detect(self, pixels: RGBImage, window: Box, within: Box | None = None) -> list[Detection]:
+        """Faces found in ``window``, in frame pixels (pixels outside ``within`` black)."""
         ...
 
     def close(self) -> None:
@@ -311,7 +311,7 @@ class Pipeline:
         while self._queue and self._scheduler.can_search():
             area, window = self._queue.popleft()
             started = self._clock()
-            detections = self._detector.detect(pixels, window)
+            detections = self._detector.detect(pixels, window, area)
             cost = self._clock() - started
             self._scheduler.spend_search(cost)
             self.stats.search_s += cost

@@ -79,13 +79,14 @@ class ScriptedDetector:
     def __init__(self, world: World) -> None:
         self.world = world
 
-    def detect(self, pixels: RGBImage, window: Box) -> list[Detection]:
+    def detect(self, pixels: RGBImage, window: Box, within: Box | None = None) -> list[Detection]:
         self.world.clock += DETECT_COST_S
-        self.world.windows.append(window)
+        seen = window if within is None else _overlap(window, within)
+        self.world.windows.append(seen)
         found = []
         for person in self.world.people.values():
             b = person.box
-            inside = window.contains_point(b.x, b.y) and window.contains_point(b.x + b.w, b.y + b.h)
+            inside = seen.contains_point(b.x, b.y) and seen.contains_point(b.x + b.w, b.y + b.h)
             if inside:
                 found.append(Detection(b, 0.9, _anchor(b)))
         return found
@@ -363,6 +364,13 @@ def _ids_by_person(world: World, result: StepResult) -> dict[str, str]:
             if p.box.iou(person.box) > 0.5:
                 ids[name] = p.id
     return ids
+
+
+def _overlap(a: Box, b: Box) -> Box:
+    """The part of ``a`` inside ``b`` (what the detector sees of a window within a tile)."""
+    x0, y0 = max(a.x, b.x), max(a.y, b.y)
+    x1, y1 = min(a.x + a.w, b.x + b.w), min(a.y + a.h, b.y + b.h)
+    return Box(x0, y0, max(0.0, x1 - x0), max(0.0, y1 - y0))
 
 
 def _inside(inner: Box, outer: Box) -> bool:

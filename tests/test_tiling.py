@@ -12,6 +12,7 @@ import pytest
 from companion.model import Box, RGBImage
 from companion.vision.layout import find_tiles, is_gallery
 from companion.vision.tiling import (
+    FACE_TO_TILE_MIN,
     Detection,
     search_windows,
     suppress_overlaps,
@@ -24,7 +25,7 @@ def test_tiles_cover_the_frame_at_each_level_down_to_the_smallest_face() -> None
     tiles = tile_grid(1920, 1080, min_face=40)
     sides = sorted({round(t.w) for t in tiles}, reverse=True)
     assert sides[0] == 1080
-    assert sides[-1] * 0.15 <= 40 * 2  # the finest level still sees a 40 px face
+    assert sides[-1] * FACE_TO_TILE_MIN <= 40 * 2  # the finest level still sees a 40 px face
     for side in sides:
         level = [t for t in tiles if round(t.w) == side]
         assert min(t.x for t in level) == 0 and min(t.y for t in level) == 0
@@ -60,14 +61,19 @@ def test_suppression_keeps_the_best_of_overlapping_and_nested_boxes() -> None:
     assert [d.score for d in kept] == [0.9, 0.6]
 
 
-def test_search_windows_stay_inside_their_area_at_its_own_scale() -> None:
+def test_search_windows_cover_the_area_whole_then_at_its_own_scale() -> None:
     area = Box(700, 300, 440, 350)
-    windows = search_windows(area, min_face=40)
-    assert windows
-    for w in windows:
+    whole, *tiled = search_windows(area, min_face=40)
+    assert (whole.cx, whole.cy) == (area.cx, area.cy)
+    # A face as tall as the tile fills at most ~70% of the whole-area window.
+    assert whole.w == whole.h and 350 / whole.h <= 0.72 and whole.w >= area.w
+    assert tiled
+    for w in tiled:
         assert area.x <= w.x and w.x + w.w <= area.x + area.w + 1e-6
         assert area.y <= w.y and w.y + w.h <= area.y + area.h + 1e-6
-    assert max(w.h for w in windows) == pytest.approx(350)
+    assert max(w.h for w in tiled) == pytest.approx(350)
+    # The finest windows still hold a min_face face at the detector's reliable fraction.
+    assert min(w.h for w in tiled) * FACE_TO_TILE_MIN <= 40 * 2
 
 
 def test_a_box_cut_by_a_window_edge_inside_the_area_is_flagged() -> None:

@@ -32,11 +32,14 @@ class WindowFaceDetector(Closeable):
             options
         )
 
-    def detect(self, pixels: RGBImage, window: Box) -> list[Detection]:
-        """Faces inside ``window`` (parts outside the frame read as black), in frame pixels."""
+    def detect(self, pixels: RGBImage, window: Box, within: Box | None = None) -> list[Detection]:
+        """Faces inside ``window``, in frame pixels.
+
+        Parts outside the frame, or outside ``within`` (the searched tile), read as black.
+        """
         if self._detector is None:
             raise RuntimeError("face detector used after close()")
-        image, scale = crop_fitted(pixels, window, 2 * DETECTOR_INPUT)
+        image, scale = crop_fitted(pixels, window, 2 * DETECTOR_INPUT, within)
         height, width = image.shape[:2]
         found: list[Detection] = []
         for det in self._detector.detect(to_mp_image(image)).detections:

@@ -11,7 +11,7 @@ REGION = Box(0, 0, 640, 360)
 class NoFaces:
     """A face detector for a pipeline that is never stepped (the runner stays paused)."""
 
-    def detect(self, pixels: RGBImage, window: Box) -> list[Detection]:
+    def detect(self, pixels: RGBImage, window: Box, within: Box | None = None) -> list[Detection]:
         return []
 
     def close(self) -> None:
