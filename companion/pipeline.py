@@ -105,6 +105,16 @@ class PipelineConfig:
     (about 0.1 on talking-head clips); 1.0 would hide changes of 0.2, a real movement."""
     max_still_s: float = 1.0
     """An unchanged face is landmarked again at least this often."""
+    alive_level: float | None = 0.05
+    """Mean grey change in brows or mouth, between the first look at a found face and a
+    later frame, that shows it is a person on video. A photo, an avatar or a frozen video
+    never becomes a participant: the screen pixels of a still image are identical from frame
+    to frame, while a video's change with the frames it shows (even a still listener's).
+    Until then the face costs a glance at two thumbnails per frame, not a model call.
+    None: every face found is a participant (a screenshot, where nothing moves)."""
+    still_recheck_s: float = 2.0
+    """A found face not yet seen to change is landmarked again only this often (so a
+    photo that goes away is noticed)."""
     tracker: TrackerConfig = field(default_factory=TrackerConfig)
     scheduler: SchedulerConfig = field(default_factory=SchedulerConfig)
     layout: LayoutConfig = field(default_factory=LayoutConfig)
@@ -164,6 +174,8 @@ class _Sampled:
     snap: Snapshot | None = None
     last_sample: float = -math.inf
     last_model: float = -math.inf
+    first_look: Snapshot | None = None
+    """Brows and mouth when the face was first landmarked, until it is seen to change."""
 
 
 class Pipeline:
@@ -209,7 +221,10 @@ class Pipeline:
         if t >= self._next_layout:
             self._read_layout(frame.pixels, t)
         self._enqueue_due_searches(t)
-        tracking = any(tr.confirmed for tr in self._tracker.tracks)
+        # A face found and awaiting confirmation needs landmark calls as much as a followed
+        # one: were search to take the whole budget until someone is confirmed, a large
+        # gallery still being searched would never confirm anyone.
+        tracking = bool(self._tracker.tracks)
         self._scheduler.begin(t, bool(self._queue), tracking, urgent=self._search_urgent())
         spent_search = self.stats.search_s
         searched = self._search(frame.pixels, t)
@@ -219,6 +234,7 @@ class Pipeline:
         # Before landmarking: an excluded face (the user's own tile) costs no model call
         # and never appears in the result.
         self._drop_excluded()
+        self._watch_for_life(frame.pixels, t)
         spent_landmark = self.stats.landmark_s
         faces, carried = self._landmark(frame, t)
         self._drop_duplicates(faces)
@@ -388,8 +404,14 @@ class Pipeline:
                 self._tracker.miss(key, t)
                 continue
             points = points_from_landmarks(face.landmarks)
+            if not track.alive and state.first_look is None and self.config.alive_level is not None:
+                state.first_look = snapshot(frame.pixels, points, track.area)
             look = None if track.confirmed else signature(frame.pixels, points, track.area)
-            self._tracker.observe(key, face.box, t, points, look)
+            self._tracker.observe(
+                key, face.box, t, points, look, alive=track.alive or self.config.alive_level is None
+            )
+            if not track.alive and self.config.alive_level is not None:
+                track.retry_at = t + self.config.still_recheck_s
             state.face = face
             state.last_sample = state.last_model = t
             if self.config.still_level is not None:
@@ -399,6 +421,24 @@ class Pipeline:
             if track.id is not None and not track.suspect:
                 faces[track.id] = face
         return faces, carried
+
+    def _watch_for_life(self, pixels: RGBImage, t: float) -> None:
+        """Confirm each found face whose brows or mouth changed since its first look (a
+        person on video): its landmarks from that look still hold, so no model call."""
+        level = self.config.alive_level
+        for track in self._tracker.tracks:
+            state = self._sampled.get(track.key)
+            if track.alive or level is None or state is None or state.first_look is None:
+                continue
+            first = state.first_look
+            if is_still(first, snapshot_at(pixels, first.regions, track.area), level):
+                continue
+            track.alive = True
+            track.retry_at = -math.inf
+            state.first_look = None
+            if track.points is not None and track.from_landmarks:
+                look = signature(pixels, track.points, track.area)
+                self._tracker.observe(track.key, track.box, t, track.points, look, alive=True)
 
     def _last_sample(self, key: int) -> float:
         state = self._sampled.get(key)

@@ -27,6 +27,9 @@ class Person:
     box: Box
     colour: tuple[int, int, int]
     landmarkable: bool = True
+    moves_until: float = 0.5
+    """A person on video moves (their face's pixels change frame to frame) until this time,
+    say a blink when first seen, then holds still; a photo never moves (-inf)."""
 
 
 @dataclass
@@ -53,7 +56,8 @@ class World:
             _fill(
                 pixels, Box(b.x - b.w * 0.3, b.y - b.h * 0.4, b.w * 1.6, b.h * 2.0), person.colour
             )
-            _fill(pixels, b, (200, 160, 140))
+            skin = 200 - 8 * (round(t * 30) % 2) if t < person.moves_until else 200
+            _fill(pixels, b, (skin, 160, 140))
         return Frame(pixels, t, Box(0, 0, WIDTH, HEIGHT))
 
 
@@ -171,7 +175,7 @@ def test_searches_rarely_while_everyone_is_tracked() -> None:
     pipe = _pipeline(world)
     results = _run(pipe, world, 0.0, 5.0)
     assert sum(r.searched for r in results) == 3  # at 0, 2 and 4 seconds (a camera scene)
-    assert all(len(r.faces) == 2 for r in results)
+    assert all(len(r.faces) == 2 for r in results[1:])  # seen to move at the second look
     assert {p.id for p in results[-1].participants} == {"p1", "p2"}
 
 
@@ -180,9 +184,9 @@ def test_a_missing_face_triggers_quicker_searches_and_keeps_its_id() -> None:
     config = PipelineConfig.offline()
     config.detect_interval_s = 10.0
     pipe = _pipeline(world, config)
-    pipe.step(world.frame(0.0))
+    _run(pipe, world, 0.0, 2 / 30)
     hidden = world.people.pop("a")
-    missing = _run(pipe, world, 1 / 30, 0.6)  # a hand over the face for 0.6 s
+    missing = _run(pipe, world, 2 / 30, 0.6)  # a hand over the face for 0.6 s
     world.people["a"] = hidden
     back = _run(pipe, world, 0.7, 0.5)
     assert sum(r.searched for r in missing) >= 2  # every 0.25 s, not every 10 s
@@ -199,7 +203,7 @@ def test_excluded_region_gets_no_participant() -> None:
     )
     config = PipelineConfig.offline()
     config.exclude = (Box(0, 0, 400, 400),)
-    result = _pipeline(world, config).step(world.frame(0.0))
+    result = _run(_pipeline(world, config), world, 0.0, 2 / 30)[-1]
     assert len(result.participants) == 1
     assert result.participants[0].box.x == 600
 
@@ -214,7 +218,7 @@ def test_marking_a_tracked_face_as_excluded_drops_it_before_any_model_call() -> 
     )
     config = PipelineConfig.offline()
     pipe = _pipeline(world, config)
-    assert len(pipe.step(world.frame(0.0)).participants) == 2
+    assert len(_run(pipe, world, 0.0, 2 / 30)[-1].participants) == 2
     config.exclude = (Box(0, 0, 400, 400),)
     calls_before = Counter(world.model_calls)
     result = pipe.step(world.frame(0.1))
@@ -321,6 +325,21 @@ def test_landmarking_that_keeps_failing_backs_off() -> None:
     assert 2 <= tries <= 12  # not 45 (one per frame)
 
 
+def test_a_photo_is_never_a_participant_and_is_rarely_landmarked() -> None:
+    # A camera-off tile with a profile photo: a face that never changes.
+    world = World(
+        {
+            "photo": Person(Box(100, 100, 80, 80), COLOURS[0], moves_until=-np.inf),
+            "person": Person(Box(600, 100, 80, 80), COLOURS[1]),
+        }
+    )
+    results = _run(_pipeline(world), world, 0.0, 6.0)
+    assert all(len(r.participants) <= 1 for r in results)
+    assert len(results[-1].participants) == 1
+    assert results[-1].participants[0].box.x == 600
+    assert world.model_calls["photo"] <= 4  # looked at every 2 s, not 180 times
+
+
 def test_a_detection_the_landmarker_never_confirms_is_dropped() -> None:
     world = World({"ghost": Person(Box(100, 100, 80, 80), COLOURS[0], landmarkable=False)})
     results = _run(_pipeline(world), world, 0.0, 1.0)
@@ -331,11 +350,14 @@ def test_unchanged_faces_keep_their_landmarks_without_model_calls() -> None:
     world = World({"a": Person(Box(100, 100, 80, 80), COLOURS[0])})
     config = PipelineConfig(scheduler=SchedulerConfig(budget_cores=1.0))
     pipe = _pipeline(world, config)
-    results = _run(pipe, world, 0.0, 3.0)
-    calls = world.model_calls["a"]
-    assert calls <= 6  # about once a second (max_still_s), not 90 times
-    assert all("p1" in r.faces for r in results[5:])  # yet a sample on every frame
-    assert sum("p1" in r.carried for r in results) >= len(results) - 5 - calls
+    moving = _run(pipe, world, 0.0, 0.5)  # moves while first seen (the world's default)
+    before = world.model_calls["a"]
+    results = _run(pipe, world, 0.5, 3.0)
+    calls = world.model_calls["a"] - before
+    assert calls <= 5  # about once a second (max_still_s), not 90 times
+    assert "p1" in moving[-1].faces
+    assert all("p1" in r.faces for r in results)  # yet a sample on every frame
+    assert sum("p1" in r.carried for r in results) >= len(results) - 1 - calls
 
 
 def test_ids_follow_people_when_gallery_tiles_reshuffle() -> None:

@@ -168,6 +168,17 @@ def test_a_camera_scene_without_gaps_is_one_area() -> None:
     assert find_tiles(canvas) == [Box(0, 0, 1280, 720)]
 
 
+def test_a_row_of_toolbar_buttons_does_not_set_the_gallery_grid() -> None:
+    # A Meet-style 3x2 of filled tiles above a control bar of seven equal round buttons:
+    # the buttons share a size, the videos are the tiles.
+    canvas = _canvas(1440, 845)
+    tiles = [Box(18 + c * 472, 134 + r * 268, 464, 260) for r in range(2) for c in range(3)]
+    buttons = [Box(536 + i * 52, 780, 42, 42) for i in range(7)]
+    for box in [*tiles, *buttons]:
+        _paste(canvas, box)
+    assert _same(find_tiles(canvas), [*tiles, *buttons])
+
+
 def test_a_dark_frame_has_no_tiles() -> None:
     assert find_tiles(_canvas(640, 360)) == []
 

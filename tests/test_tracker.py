@@ -25,6 +25,25 @@ def test_detections_become_participants_only_when_landmarks_confirm_them() -> No
     assert [p.id for p in tracker.participants()] == ["p1"]
 
 
+def test_a_face_never_seen_to_change_never_becomes_a_participant() -> None:
+    tracker = ParticipantTracker()
+    (photo,) = tracker.update([Box(0, 0, 50, 50)], t=0.0)
+    tracker.observe(photo.key, Box(0, 0, 50, 50), 0.0, alive=False)  # a profile photo
+    tracker.observe(photo.key, Box(0, 0, 50, 50), 2.0, alive=False)
+    assert tracker.participants() == []
+    tracker.observe(photo.key, Box(0, 0, 50, 50), 4.0, alive=True)  # it moved: a person
+    assert [p.id for p in tracker.participants()] == ["p1"]
+
+
+def test_a_detection_on_a_followed_face_at_another_scale_is_not_a_second_person() -> None:
+    tracker = ParticipantTracker()
+    tracker.update([Box(100, 100, 200, 240)], 0.0)
+    _confirm_all(tracker, 0.0)
+    # the whole-tile window sees the same face as a box of a third of the size
+    assert tracker.update([Box(170, 180, 60, 60)], 0.5) == []
+    assert len(tracker.tracks) == 1
+
+
 def test_ids_follow_moving_boxes_frame_to_frame() -> None:
     tracker = ParticipantTracker()
     tracker.update([Box(0, 0, 50, 50), Box(300, 0, 50, 50)], 0.0)

@@ -42,6 +42,11 @@ class LayoutConfig:
     """How close (relative) a rectangle must be to k tiles plus k-1 gaps to be split."""
 
 
+MAX_TILES_PER_LINE = 7
+"""The most tiles a call client draws in one row or column (a 7x7 gallery): a rectangle
+spanning more of the common size (toolbar buttons share a size) is not a merged row."""
+
+
 def find_tiles(pixels: RGBImage, config: LayoutConfig | None = None) -> list[Box]:
     """The content rectangles of the frame, top to bottom then left to right.
 
@@ -145,10 +150,10 @@ def _split_multiples(profiles: _Profiles, rects: list[Rect], config: LayoutConfi
     """Split rectangles that are whole multiples of the most common tile size."""
     if len(rects) < 3:
         return rects
-    unit_w = _common([r[2] - r[0] for r in rects])
-    unit_h = _common([r[3] - r[1] for r in rects])
-    if unit_w is None or unit_h is None:
+    unit = _common_shape(rects)
+    if unit is None:
         return rects
+    unit_w, unit_h = unit
     out: list[Rect] = []
     for r in rects:
         cols = _multiple(r[2] - r[0], unit_w, config)
@@ -166,22 +171,30 @@ def _split_multiples(profiles: _Profiles, rects: list[Rect], config: LayoutConfi
     return out
 
 
-def _common(sizes: list[int]) -> int | None:
-    """The most common size (within 3 px), if at least three rectangles share it."""
-    counts = Counter(round(s / 3) for s in sizes)
-    bucket, count = counts.most_common(1)[0]
+def _common_shape(rects: list[Rect]) -> tuple[int, int] | None:
+    """The most common width and height together (within 3 px), if at least three
+    rectangles share them. Width and height come from the same rectangles: the videos'
+    width and a toolbar button's height make no tile."""
+    shapes = [(r[2] - r[0], r[3] - r[1]) for r in rects]
+    counts = Counter((round(w / 3), round(h / 3)) for w, h in shapes)
+    (bw, bh), count = counts.most_common(1)[0]
     if count < 3:
         return None
-    near = [s for s in sizes if abs(round(s / 3) - bucket) <= 1]
-    return int(np.median(near))
+    near = [
+        (w, h) for w, h in shapes if abs(round(w / 3) - bw) <= 1 and abs(round(h / 3) - bh) <= 1
+    ]
+    return int(np.median([w for w, _ in near])), int(np.median([h for _, h in near]))
 
 
 def _multiple(size: int, unit: int, config: LayoutConfig) -> int | None:
     """How many tiles of ``unit`` (with gaps up to a tenth of a tile) ``size`` spans.
 
-    None when ``size`` is not close to a whole number of tiles.
+    None when ``size`` is not close to a whole number of tiles, or spans more than
+    `MAX_TILES_PER_LINE` of them.
     """
     k = max(1, round(size / unit))
+    if k > MAX_TILES_PER_LINE:
+        return None  # a toolbar's buttons share a size too: videos are not made of them
     for gap in range(0, max(2, unit // 10)):
         if abs(size - (k * unit + (k - 1) * gap)) <= config.multiple_tolerance * unit:
             return k

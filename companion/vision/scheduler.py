@@ -88,9 +88,9 @@ class Scheduler:
     def begin(self, t: float, searching: bool, tracking: bool, urgent: bool = False) -> None:
         """Start a frame at ``t``: add the credit earned since the last frame.
 
-        ``searching``: a face search is pending; ``tracking``: some participant is followed;
-        ``urgent``: part of the frame was never searched or someone is missing, so search
-        gets half the budget instead of ``search_share``.
+        ``searching``: a face search is pending; ``tracking``: some face is followed or awaits
+        confirmation; ``urgent``: part of the frame was never searched or someone is
+        missing, so search gets half the budget instead of ``search_share``.
         """
         budget = self.config.budget_cores
         last, self._last_t = self._last_t, t

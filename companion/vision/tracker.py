@@ -73,6 +73,9 @@ class Track:
     """Earliest time to try landmarking again after failures (back-off)."""
     suspect: int = 0
     """Consecutive appearance checks that did not look like this person."""
+    alive: bool = False
+    """Whether the face has been seen to change (`Pipeline` looks): a photo, an avatar or a
+    frozen video never does, and never becomes a participant."""
 
     @property
     def confirmed(self) -> bool:
@@ -176,7 +179,15 @@ class ParticipantTracker:
                     # In the track's place, but looking like someone else: an identity check.
                     self.verify(track.key, sighting.signature, t)
                 self._refresh(track, sighting, t)
-        return [self._start(s, t) for i, s in enumerate(seen) if i not in matched]
+        # A sighting on a face already followed is that face seen again at another scale,
+        # not a second person: merge rather than create.
+        fresh = [
+            s
+            for i, s in enumerate(seen)
+            if i not in matched
+            and not any(tr.box.contains_point(s.box.cx, s.box.cy) for tr in tracks)
+        ]
+        return [self._start(s, t) for s in fresh]
 
     def observe(
         self,
@@ -185,8 +196,10 @@ class ParticipantTracker:
         t: float,
         points: Points | None = None,
         look: Signature | None = None,
+        alive: bool = True,
     ) -> Track:
-        """Record that landmarks found the face of track ``key``; confirms a tentative track.
+        """Record that landmarks found the face of track ``key``; confirms a tentative track
+        once its face has been seen ``alive`` (changing: not a photo or an avatar).
 
         A track confirmed here first tries to take back the id of a missing or departed
         participant who looks the same (``look``).
@@ -201,7 +214,10 @@ class ParticipantTracker:
             track.points = points
         if look is not None and track.signature is None:
             track.signature = look
-        if track.id is None and not self._reidentify(track, look, t) and t >= self._unrest_until:
+        track.alive = track.alive or alive
+        if track.id is not None or not track.alive:
+            return track
+        if not self._reidentify(track, look, t) and t >= self._unrest_until:
             track.id = f"p{self._next_id}"
             self._next_id += 1
             track.first_seen = t
