@@ -87,8 +87,10 @@ class PipelineConfig:
     """Search a camera scene whose faces are all followed this often (someone may walk in)."""
     layout_interval_s: float = 1.0
     """Read the gallery layout this often (a reshuffle shows sooner in identity checks)."""
-    min_face: float = 40.0
-    """Smallest face height in frame pixels worth finding."""
+    min_face: float = 24.0
+    """Smallest face height in frame pixels worth finding (a 7x7 gallery's faces, a meeting
+    room's people in one tile). Once a tile's people are followed, its later searches look
+    for faces down to half the smallest of theirs."""
     crop_from_landmarks: float = 1.6
     """Crop side as a multiple of the landmark box's larger side."""
     crop_from_detection: float = 2.4
@@ -268,13 +270,20 @@ class Pipeline:
         tiles = [b for b in find_tiles(pixels, self.config.layout) if not self._excluded(b)]
         old = self._areas
         areas: list[_Area] = []
+        # A reshuffle (someone joined or left) changes the number of tiles or moves them by
+        # a tile; a tile edge that shifts by a few pixels with dark video content does not.
         changed = len(tiles) != len(old)
+        moved = changed
         for box in tiles:
-            same = next((a for a in old if a.box.iou(box) > 0.9), None)
-            if same is None:
-                changed = True
+            same = max(old, key=lambda a: a.box.iou(box), default=None)
+            overlap = same.box.iou(box) if same is not None else 0.0
+            if same is None or overlap <= 0.5:
+                changed = moved = True
                 areas.append(_Area(box))
+            elif overlap > 0.9:
+                areas.append(_Area(same.box, same.last_search))
             else:
+                moved = True
                 areas.append(_Area(box, same.last_search))
         self._areas = areas
         self._gallery = is_gallery(tiles)
@@ -285,7 +294,7 @@ class Pipeline:
             area.pending = area.box in queued
         if changed and old:
             self._tracker.unsettle(t)
-        if changed:
+        if moved:
             for track in self._tracker.tracks:
                 track.area = self._area_of(track.box)
 
@@ -304,6 +313,17 @@ class Pipeline:
             return config.detect_interval_s
         return config.recheck_interval_s if self._gallery else config.scene_recheck_interval_s
 
+    def _smallest_face(self, area: Box) -> float:
+        """The smallest face worth searching ``area`` for: `PipelineConfig.min_face`, or,
+        once its people are followed, half the smallest of their faces (someone joining a
+        webcam sits about as far from it as the others)."""
+        sizes = [
+            tr.box.h
+            for tr in self._tracker.tracks
+            if tr.confirmed and area.contains_point(tr.box.cx, tr.box.cy)
+        ]
+        return max(self.config.min_face, 0.5 * min(sizes)) if sizes else self.config.min_face
+
     def _search_urgent(self) -> bool:
         return bool(self._queue) and (
             any(a.last_search == -math.inf for a in self._areas)
@@ -311,12 +331,18 @@ class Pipeline:
         )
 
     def _enqueue_due_searches(self, t: float) -> None:
+        added = False
         for area in self._areas:
             if area.pending or t - area.last_search < self._search_interval(area.box):
                 continue
             area.pending = True
-            for window in search_windows(area.box, self.config.min_face):
+            added = True
+            for window in search_windows(area.box, self._smallest_face(area.box)):
                 self._queue.append((area.box, window))
+        if added:
+            # Coarse windows of every tile first: the large faces of a gallery are found in
+            # its first few calls, a meeting room's small ones after.
+            self._queue = deque(sorted(self._queue, key=lambda item: -item[1].w))
 
     def _search(self, pixels: RGBImage, t: float) -> bool:
         found: list[Detection] = []
@@ -324,8 +350,13 @@ class Pipeline:
         finished: list[Box] = []
         ran = False
         height, width = pixels.shape[:2]
+        followed = [tr.box for tr in self._tracker.tracks if tr.confirmed and not tr.failures]
         while self._queue and self._scheduler.can_search():
             area, window = self._queue.popleft()
+            if not any(item[0] == area for item in self._queue):
+                finished.append(area)
+            if any(_covers(face, window) for face in followed):
+                continue  # a followed face fills it: nobody else can be there
             started = self._clock()
             detections = self._detector.detect(pixels, window, area)
             cost = self._clock() - started
@@ -333,8 +364,6 @@ class Pipeline:
             self.stats.search_s += cost
             self.stats.detector_calls += 1
             ran = True
-            if not any(item[0] == area for item in self._queue):
-                finished.append(area)
             for det in detections:
                 box = det.box
                 if touches_inner_edge(box, window, width, height, origin=area):
@@ -521,6 +550,13 @@ class Pipeline:
         state = self._sampled.pop(key, None)
         if state is not None:
             state.landmarker.close()
+
+
+def _covers(face: Box, window: Box) -> bool:
+    """Whether ``face`` covers most (60 %) of ``window``."""
+    ix = max(0.0, min(face.x + face.w, window.x + window.w) - max(face.x, window.x))
+    iy = max(0.0, min(face.y + face.h, window.y + window.h) - max(face.y, window.y))
+    return window.area > 0 and ix * iy >= 0.6 * window.area
 
 
 def _close_enough(old: Box, wanted: Box) -> bool:

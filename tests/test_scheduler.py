@@ -126,7 +126,7 @@ def test_automatic_focus_is_the_largest_face_with_hysteresis(
     assert seen == expected
 
 
-def test_order_starving_first_then_new_faces_then_focus_then_least_recent() -> None:
+def test_order_new_faces_first_then_starving_then_focus_then_least_recent() -> None:
     scheduler = Scheduler()
     t = 10.0
     candidates = [
@@ -137,7 +137,7 @@ def test_order_starving_first_then_new_faces_then_focus_then_least_recent() -> N
         Candidate(4, 80.0, -math.inf, confirmed=False),  # a new face
         Candidate(5, 100.0, t - 0.9, retry_at=t + 0.1, id="p6"),  # backing off
     ]
-    assert scheduler.order(t, candidates) == [3, 4, 0, 2, 1]
+    assert scheduler.order(t, candidates) == [4, 3, 0, 2, 1]
 
 
 def test_a_sixty_fps_capture_samples_the_focus_at_thirty() -> None:

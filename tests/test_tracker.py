@@ -16,6 +16,12 @@ def _confirm_all(tracker: ParticipantTracker, t: float) -> None:
         tracker.observe(track.key, track.box, t)
 
 
+def _lose_all(tracker: ParticipantTracker, t: float) -> None:
+    """Landmarking found no face in any track's crop (the person left, a hand covers them)."""
+    for track in tracker.tracks:
+        tracker.miss(track.key, t)
+
+
 def test_detections_become_participants_only_when_landmarks_confirm_them() -> None:
     tracker = ParticipantTracker()
     created = tracker.update([Box(0, 0, 50, 50), Box(200, 0, 50, 50)], t=0.0)
@@ -69,14 +75,25 @@ def test_short_misses_keep_a_participant_long_ones_drop_it() -> None:
         tracker = ParticipantTracker(TrackerConfig(max_missing_s=2.0))
         tracker.update([Box(0, 0, 50, 50)], 0.0)
         _confirm_all(tracker, 0.0)
+        _lose_all(tracker, 0.05)
         tracker.update([], gap)
         assert (len(tracker.participants()) == 1) is kept, gap
+
+
+def test_a_participant_nobody_looked_for_is_not_missing() -> None:
+    # a crowded gallery on a busy machine: not landmarked for 5 s, never failed
+    tracker = ParticipantTracker(TrackerConfig(max_missing_s=2.0))
+    tracker.update([Box(0, 0, 50, 50)], 0.0)
+    _confirm_all(tracker, 0.0)
+    tracker.update([], 5.0)
+    assert [p.id for p in tracker.participants()] == ["p1"]
 
 
 def test_a_face_that_returns_after_being_dropped_gets_a_new_id() -> None:
     tracker = ParticipantTracker(TrackerConfig(max_missing_s=1.0))
     tracker.update([Box(0, 0, 50, 50)], 0.0)
     _confirm_all(tracker, 0.0)
+    _lose_all(tracker, 0.1)
     tracker.update([], 5.0)
     tracker.update([Box(0, 0, 50, 50)], 5.1)
     _confirm_all(tracker, 5.1)
@@ -186,6 +203,7 @@ def test_someone_who_returns_after_being_dropped_gets_their_id_back() -> None:
         person = 3 if track.box.x == 0 else 4
         tracker.observe(track.key, track.box, 0.0, _points(track.box), _look(person))
     ids = {p.box.x: p.id for p in tracker.participants()}
+    _lose_all(tracker, 0.1)
     tracker.update([], 5.0)  # both gone for five seconds
     assert tracker.participants() == []
     # They come back in each other's places: ids follow the people, not the places.

@@ -3,14 +3,15 @@
 The budget is CPU seconds per second of frame time (``budget_cores``; one core by
 default). Credit accrues with frame time and is spent by measured costs: landmark calls,
 face searches and the pipeline's own work. Two purses share it: face search gets
-``search_share`` while a search is pending (all of it while nobody is tracked), the rest
-goes to landmarking.
+``search_share`` while a search is pending (all of it while no face is found yet), the
+rest goes to landmarking.
 
-Landmarking order each frame: anyone not sampled for ``starve_s`` (nobody starves), then
-new faces awaiting confirmation, then the focused participant (every frame up to
-``focus_max_fps``: full rate), then everyone else, least recently sampled first
-(round-robin, first in first out). Tracks backing off after
-failed landmarking wait their turn. Without a budget (``budget_cores=None``, offline
+Landmarking order each frame: new faces awaiting confirmation (one call each tells whether
+they are people; in a crowded gallery on a busy machine the others would otherwise always
+be starving before them), then anyone not sampled for ``starve_s`` (nobody starves), then
+the focused participant (every frame up to ``focus_max_fps``: full rate), then everyone
+else, least recently sampled first (round-robin, first in first out). Tracks backing off
+after failed landmarking wait their turn. Without a budget (``budget_cores=None``, offline
 analysis) everyone is landmarked on every frame.
 """
 
@@ -142,7 +143,7 @@ class Scheduler:
             (c for c in ready if c.confirmed and c.id != focus and c.key not in first),
             key=oldest_first,
         )
-        self._last_order = [c.key for c in (*starving, *new, *focused, *rest)]
+        self._last_order = [c.key for c in (*new, *starving, *focused, *rest)]
         return list(self._last_order)
 
     def can_landmark(self) -> bool:

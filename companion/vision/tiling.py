@@ -41,7 +41,7 @@ def tile_grid(width: int, height: int, min_face: float, overlap: float = 1 / 3) 
     """Square tiles covering a width x height frame at every scale down to ``min_face``.
 
     The first tile is the whole frame's short side; each level halves the side until a
-    face of ``min_face`` pixels would fall below `FACE_TO_TILE_MIN` of the tile. Tiles
+    face of ``min_face`` pixels fills at least `FACE_TO_TILE_MIN` of the tile. Tiles
     overlap by ``overlap`` of their side so a face up to that size lies whole in one.
     """
     if width < 1 or height < 1:
@@ -51,10 +51,16 @@ def tile_grid(width: int, height: int, min_face: float, overlap: float = 1 / 3) 
     tiles: list[Box] = []
     while True:
         tiles.extend(_level(width, height, side, overlap))
-        if side / 2 < smallest:
+        if side <= smallest or side / 2 < 32.0:
             break
         side /= 2
     return tiles
+
+
+AREA_TO_SMALLEST_FACE = 16.0
+"""Faces smaller than this fraction of their area's short side are not searched for: a
+meeting-room tile's 30 px faces are, a 1080p camera scene's 20 px crowd is not (the
+landmarks of such faces could not be read anyway)."""
 
 
 def search_windows(area: Box, min_face: float) -> list[Box]:
@@ -67,9 +73,10 @@ def search_windows(area: Box, min_face: float) -> list[Box]:
     """
     side = max(area.w, area.h, WHOLE_AREA_MARGIN * min(area.w, area.h))
     whole = Box(area.cx - side / 2, area.cy - side / 2, side, side)
+    smallest = max(min_face, min(area.w, area.h) / AREA_TO_SMALLEST_FACE)
     return [whole] + [
         Box(area.x + t.x, area.y + t.y, t.w, t.h)
-        for t in tile_grid(max(1, round(area.w)), max(1, round(area.h)), min_face)
+        for t in tile_grid(max(1, round(area.w)), max(1, round(area.h)), smallest)
     ]
 
 

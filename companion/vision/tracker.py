@@ -287,11 +287,16 @@ class ParticipantTracker:
         self._tracks.pop(key, None)
 
     def expire(self, t: float) -> list[Track]:
-        """Drop confirmed tracks unseen for too long; returns them. Forgets old departures."""
+        """Drop confirmed tracks missing for too long; returns them. Forgets old departures.
+
+        Missing means looked for and not found (a failed landmarking since it was last
+        seen): a participant the scheduler has not got round to in a crowded gallery on a
+        busy machine is not missing.
+        """
         gone = [
             tr
             for tr in self._tracks.values()
-            if tr.confirmed and t - tr.last_seen > self.config.max_missing_s
+            if tr.confirmed and tr.failures and t - tr.last_seen > self.config.max_missing_s
         ]
         for tr in gone:
             del self._tracks[tr.key]
