@@ -116,7 +116,7 @@ def _add_bench_command(commands: _Commands) -> None:
     bench.add_argument(
         "--size", type=_size, default=(1920, 1080), metavar="WxH", help="default 1920x1080"
     )
-    bench.add_argument("--seconds", type=float, default=10.0, metavar="S", help="default 10")
+    bench.add_argument("--seconds", type=float, metavar="S", help="default 10 (15 with --page)")
     bench.add_argument("--fps", type=float, default=30.0, help="capture rate (default 30)")
     bench.add_argument(
         "--budget", type=float, default=1.0, metavar="CORES", help="CPU budget (default 1)"
@@ -135,6 +135,19 @@ def _add_bench_command(commands: _Commands) -> None:
         help="instead: run the live path this long as fast as possible and report memory growth",
     )
     bench.add_argument("--json", type=Path, metavar="OUT", help="write companion.bench/1 here")
+    zoo = bench.add_argument_group(
+        "layout zoo",
+        "instead: open a call page of the zoo/ folder in chromium and score `companion run "
+        "--headless` against it (companion.zoo/1 in --json; uses --seconds, default 15)",
+    )
+    zoo.add_argument("--page", metavar="NAME_OR_PATH", help="a zoo page name, an HTML file, or all")
+    zoo.add_argument(
+        "--screen",
+        type=_size,
+        metavar="WxH",
+        help="screen of the Xvfb started when DISPLAY is unset (default: the page's own)",
+    )
+    zoo.add_argument("--shots", type=Path, metavar="DIR", help="save a screenshot per page here")
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -18,6 +18,10 @@ def handle(args: argparse.Namespace) -> int:
     from companion.bench.runner import BenchConfig, default_clips, run_bench
     from companion.errors import InputError
 
+    if args.page is not None:
+        return _zoo(args)
+    if args.seconds is None:
+        args.seconds = 10.0
     if args.grid < 1 or args.seconds <= 0 or args.fps <= 0 or args.budget <= 0:
         raise InputError("--grid, --seconds, --fps and --budget must be positive")
     if args.json is not None:
@@ -56,4 +60,22 @@ def _soak(args: argparse.Namespace, clips: list[Path]) -> int:
     if args.json is not None:
         write_json_atomic(args.json, doc)
     sys.stdout.write(soak_table(doc) + "\n")
+    return 0
+
+
+def _zoo(args: argparse.Namespace) -> int:
+    from companion.bench.zoo.run import ZooConfig, pages_named, run_zoo, table
+    from companion.cli import say
+    from companion.errors import InputError
+
+    seconds = 15.0 if args.seconds is None else args.seconds
+    if seconds <= 0:
+        raise InputError("--seconds must be positive")
+    if args.json is not None:
+        check_writable(args.json)
+    config = ZooConfig(pages_named(args.page), seconds, args.screen, args.shots)
+    doc = run_zoo(config, progress=lambda msg: say(f"companion: {msg}"))
+    if args.json is not None:
+        write_json_atomic(args.json, doc)
+    sys.stdout.write(table(doc) + "\n")
     return 0

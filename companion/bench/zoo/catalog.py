@@ -1,0 +1,119 @@
+"""The zoo's pages: which HTML file, on what screen, in what window, with what media."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from companion.errors import InputError
+
+ZOO_DIR = Path(__file__).resolve().parents[3] / "zoo"
+"""The hand-written pages, at the repository root (not part of the installed package)."""
+
+SCREEN = (1600, 900)
+"""The default screen: a laptop-sized desktop."""
+WINDOW = (1440, 820)
+WINDOW_AT = (60, 30)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One zoo page as the bench shows it."""
+
+    name: str
+    html: str
+    """File name in `ZOO_DIR`."""
+    title: str
+    """The window title (replaces the page's own <title>; unique per page)."""
+    screen: tuple[int, int] = SCREEN
+    window: tuple[int, int] = WINDOW
+    """Window size, ignored when ``maximized``."""
+    window_at: tuple[int, int] = WINDOW_AT
+    maximized: bool = False
+    media: tuple[int, int] = (640, 360)
+    """Size of the prepared webcam media (16:9)."""
+
+    @property
+    def path(self) -> Path:
+        return ZOO_DIR / self.html
+
+
+_SMALL = (320, 180)
+PAGES: tuple[Page, ...] = (
+    Page("meet_dark_3x3", "meet_dark_3x3.html", "Zoo Meet dark 3x3"),
+    Page("meet_webcam_3x2", "meet_webcam_3x2.html", "Zoo Meet webcam 3x2"),
+    Page(
+        "meet_webcam_3x2_max",
+        "meet_webcam_3x2.html",
+        "Zoo Meet webcam 3x2 maximized 1080p",
+        screen=(1920, 1080),
+        maximized=True,
+    ),
+    Page(
+        "meet_webcam_3x2_1440",
+        "meet_webcam_3x2.html",
+        "Zoo Meet webcam 3x2 maximized 1440p",
+        screen=(2560, 1440),
+        maximized=True,
+        media=(960, 540),
+    ),
+    Page("teams_light_2x2", "teams_light_2x2.html", "Zoo Teams light 2x2"),
+    Page("teams_dark_2x2", "teams_dark_2x2.html", "Zoo Teams dark 2x2"),
+    Page("zoom_gallery_4x4", "zoom_gallery_4x4.html", "Zoo Zoom gallery 4x4"),
+    Page("zoom_speaker", "zoom_speaker.html", "Zoo Zoom speaker view"),
+    Page("screen_share", "screen_share.html", "Zoo Meet screen share"),
+    Page("pinned_speaker", "pinned_speaker.html", "Zoo Meet pinned speaker"),
+    Page("gallery_2x2", "gallery_2x2.html", "Zoo gallery 2x2"),
+    Page("gallery_5x5", "gallery_5x5.html", "Zoo gallery 5x5", media=_SMALL),
+    Page(
+        "gallery_7x7",
+        "gallery_7x7.html",
+        "Zoo gallery 7x7",
+        screen=(1920, 1080),
+        maximized=True,
+        media=_SMALL,
+    ),
+)
+
+_PLACEHOLDER = re.compile(r"\{\{(clip|raw):([A-Za-z0-9_.\-]+)\}\}")
+_TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
+
+
+def find_page(name_or_path: str) -> Page:
+    """A catalogued page by name, or any HTML file (shown in the default window)."""
+    for page in PAGES:
+        if page.name == name_or_path:
+            return page
+    path = Path(name_or_path)
+    if path.suffix.lower() in (".html", ".htm") and path.is_file():
+        text = path.read_text(encoding="utf-8")
+        found = _TITLE.search(text)
+        title = re.sub(r"<.*?>", "", found.group(0)).strip() if found else path.stem
+        return Page(path.stem, str(path.resolve()), title or path.stem)
+    names = ", ".join(p.name for p in PAGES)
+    raise InputError(f"no zoo page {name_or_path!r} (pages: {names}, all, or an HTML file)")
+
+
+def placeholders(text: str) -> list[tuple[str, str]]:
+    """The ``{{clip:NAME}}`` and ``{{raw:NAME}}`` media a page uses, as (mode, clip name)."""
+    modes = {"clip": "fill", "raw": "raw"}
+    seen: dict[tuple[str, str], None] = {}
+    for kind, name in _PLACEHOLDER.findall(text):
+        seen[(modes[kind], name)] = None
+    return list(seen)
+
+
+def render(text: str, title: str, media: dict[tuple[str, str], Path], base: Path) -> str:
+    """The page with its title set, media placeholders replaced by file URLs, and a <base>
+    so its stylesheet and script still load from ``base``."""
+    modes = {"clip": "fill", "raw": "raw"}
+
+    def url(match: re.Match[str]) -> str:
+        return media[(modes[match.group(1)], match.group(2))].resolve().as_uri()
+
+    text = _PLACEHOLDER.sub(url, text)
+    safe = title.replace("&", "&amp;").replace("<", "&lt;")
+    text = _TITLE.sub(lambda _: f"<title>{safe}</title>", text, count=1)
+    base_tag = f'<base href="{base.resolve().as_uri()}/">'
+    return re.sub(r"<head>", lambda _: "<head>\n" + base_tag, text, count=1)

@@ -1,0 +1,170 @@
+"""The layout zoo's scoring, page rendering and media padding, on tables (no browser)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from companion.bench.zoo.browser import Layout
+from companion.bench.zoo.catalog import PAGES, ZOO_DIR, placeholders, render
+from companion.bench.zoo.media import fill_16_9
+from companion.bench.zoo.score import TileSpec, score, snapshots_from_events, tile_of
+from companion.model import Box
+
+# A 2x2 page: two single faces, a camera-off avatar, a meeting-room tile of two.
+TILES = [
+    TileSpec("a", Box(0, 0, 100, 100), 1),
+    TileSpec("b", Box(100, 0, 100, 100), 1),
+    TileSpec("avatar", Box(0, 100, 100, 100), 0),
+    TileSpec("room", Box(100, 100, 200, 100), 2),
+]
+A, B, AV = [30, 30, 40, 40], [130, 30, 40, 40], [30, 130, 40, 40]
+R1, R2 = [120, 130, 40, 40], [220, 130, 40, 40]
+OUT = [400, 400, 20, 20]
+
+
+def line(t: float, **people: Sequence[float]) -> dict[str, Any]:
+    return {
+        "type": "participants",
+        "t": t,
+        "count": len(people),
+        "participants": [{"id": pid, "box": list(box)} for pid, box in people.items()],
+    }
+
+
+CASES = [
+    # (name, events, found, found_max, time_to_all, false, duplicates, switches)
+    ("nothing", [], 0, 0, None, 0, 0, 0),
+    ("all found", [line(1.0, p1=A, p2=B), line(2.5, p1=A, p2=B, p3=R1, p4=R2)], 4, 4, 2.5, 0, 0, 0),
+    ("avatar and chrome", [line(1.0, p1=A, p2=AV, p3=OUT)], 1, 1, None, 2, 0, 0),
+    ("two in one face tile", [line(1.0, p1=A, p2=[40, 40, 40, 40], p3=B)], 2, 2, None, 0, 1, 0),
+    (
+        "two boxes on one face of the room: found by the count rule, but a duplicate",
+        [line(1.0, p1=A, p2=B, p3=R1, p4=[122, 132, 40, 40])],
+        4,
+        4,
+        1.0,
+        0,
+        1,
+        0,
+    ),
+    (
+        "lost at the end",
+        [line(1.0, p1=A, p2=B, p3=R1, p4=R2), line(9.0, p1=A, p3=R1, p4=R2)],
+        3,
+        4,
+        1.0,
+        0,
+        0,
+        0,
+    ),
+    (
+        "new id after warm-up",
+        [line(1.0, p1=A, p2=B, p3=R1, p4=R2), line(5.0, p1=A, p3=R1, p4=R2, p5=B)],
+        4,
+        4,
+        1.0,
+        0,
+        0,
+        1,
+    ),
+    (
+        "replaced during warm-up",
+        [line(1.0, p1=A), line(2.0), line(3.0, p2=A), line(4.0, p2=A, p3=B, p4=R1, p5=R2)],
+        4,
+        4,
+        4.0,
+        0,
+        0,
+        1,
+    ),
+    (
+        "a later face in another tile is no switch during warm-up",
+        [line(1.0, p1=A), line(2.0, p1=A, p2=B), line(3.0, p1=A, p2=B, p3=R1, p4=R2)],
+        4,
+        4,
+        3.0,
+        0,
+        0,
+        0,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("events", "found", "found_max", "t_all", "false", "dups", "switches"),
+    [c[1:] for c in CASES],
+    ids=[c[0] for c in CASES],
+)
+def test_score_table(
+    events: list[dict[str, Any]],
+    found: int,
+    found_max: int,
+    t_all: float | None,
+    false: int,
+    dups: int,
+    switches: int,
+) -> None:
+    others = [{"type": "target", "t": 0.1, "status": "watching"}]
+    result = score(snapshots_from_events(others + events), TILES)
+    assert result.expected == 4
+    assert (result.found, result.found_max, result.time_to_all_s) == (found, found_max, t_all)
+    assert (result.false_participants, result.duplicates, result.id_switches) == (
+        false,
+        dups,
+        switches,
+    )
+
+
+def test_tile_of_takes_the_centre_and_the_smallest_enclosing_tile() -> None:
+    tiles = [TileSpec("page", Box(0, 0, 500, 500), 0), TileSpec("a", Box(0, 0, 100, 100), 1)]
+    assert tile_of(Box(80, 80, 40, 40), tiles) == 1  # centre (100, 100) on the edge of a
+    assert tile_of(Box(90, 90, 40, 40), tiles) == 0
+    assert tile_of(Box(600, 0, 10, 10), tiles) is None
+
+
+def test_layout_maps_viewport_pixels_to_the_screen() -> None:
+    doc = {
+        "title": "Zoo x",
+        "faces": 1,
+        "tiles": [{"name": "a", "x": 10, "y": 20, "w": 100, "h": 50, "faces": 1}],
+        "videos": 1,
+        "playing": 1,
+        "errors": 0,
+        "vw": 800,
+        "vh": 560,
+        "dpr": 1,
+    }
+    layout = Layout.parse(doc)
+    # the client area is 600 high: 40 px of browser bar above the page
+    (tile,) = layout.on_screen(Box(100, 200, 800, 600))
+    assert tile.box == Box(110, 260, 100, 50)
+    assert tile.faces == 1
+
+
+def test_every_page_declares_its_faces_and_media(tmp_path: Path) -> None:
+    seen = set()
+    for page in PAGES:
+        text = page.path.read_text(encoding="utf-8")
+        assert "data-zoo-faces=" in text and "zoo.js" in text, page.name
+        media = placeholders(text)
+        assert media, page.name
+        fake = {key: tmp_path / f"{key[1]}.webm" for key in media}
+        out = render(text, page.title, fake, ZOO_DIR)
+        assert f"<title>{page.title}</title>" in out
+        assert "{{" not in out and ZOO_DIR.as_uri() in out
+        seen.add(page.title)
+    assert len(seen) == len(PAGES), "titles must be unique"
+
+
+def test_fill_pads_a_square_clip_to_16_9_with_its_own_picture() -> None:
+    square = np.zeros((100, 100, 3), np.uint8)
+    square[:, :50] = 200
+    out = fill_16_9(square, (320, 180))
+    assert out.shape == (180, 320, 3)
+    assert out[:, 70:250].shape[1] == 180  # the clip sits in the middle, full height
+    assert out[90, 5].max() > 0, "the sides are the blurred picture, not black bars"

@@ -1,0 +1,97 @@
+// The layout zoo's page script (hand-written for companion's browser bench).
+// Starts every <video>, then once a second logs one line the harness reads from
+// chromium's stderr:  ZOO {"tiles":[{"x":..,"y":..,"w":..,"h":..,"faces":n},...],...}
+// Tile rectangles are viewport CSS pixels (getBoundingClientRect).
+(function () {
+  "use strict";
+
+  function build() {
+    // Pages that draw many tiles list their clips and let this script make the tiles.
+    const grid = document.querySelector("[data-zoo-grid]");
+    if (!grid || !window.ZOO_TILES) return;
+    window.ZOO_TILES.forEach(function (t) {
+      const tile = document.createElement("div");
+      tile.className = "tile";
+      tile.dataset.faces = String(t.faces);
+      tile.dataset.name = t.name;
+      if (t.src) {
+        const v = document.createElement("video");
+        v.src = t.src;
+        v.autoplay = true;
+        v.muted = true;
+        v.loop = true;
+        v.playsInline = true;
+        tile.appendChild(v);
+      } else {
+        const a = document.createElement("div");
+        a.className = "avatar";
+        a.style.background = t.colour || "#7b1fa2";
+        a.textContent = t.initials || "?";
+        tile.appendChild(a);
+      }
+      const label = document.createElement("div");
+      label.className = "name";
+      label.textContent = t.name;
+      tile.appendChild(label);
+      grid.appendChild(tile);
+    });
+  }
+
+  function clock() {
+    const now = new Date();
+    const text = now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    document.querySelectorAll("[data-clock]").forEach(function (el) {
+      el.textContent = text;
+    });
+  }
+
+  function report() {
+    const tiles = Array.from(document.querySelectorAll("[data-faces]")).map(function (el) {
+      const r = el.getBoundingClientRect();
+      return {
+        name: el.dataset.name || "",
+        x: Math.round(r.left * 10) / 10,
+        y: Math.round(r.top * 10) / 10,
+        w: Math.round(r.width * 10) / 10,
+        h: Math.round(r.height * 10) / 10,
+        faces: Number(el.dataset.faces),
+      };
+    });
+    const videos = Array.from(document.querySelectorAll("video"));
+    const playing = videos.filter(function (v) {
+      return !v.paused && v.readyState >= 2 && v.currentTime > 0;
+    }).length;
+    const errors = videos.filter(function (v) { return v.error !== null; }).length;
+    const line = {
+      title: document.title,
+      faces: Number(document.body.dataset.zooFaces),
+      tiles: tiles,
+      videos: videos.length,
+      playing: playing,
+      errors: errors,
+      vw: window.innerWidth,
+      vh: window.innerHeight,
+      dpr: window.devicePixelRatio,
+    };
+    console.log("ZOO " + JSON.stringify(line));
+  }
+
+  function start() {
+    build();
+    document.querySelectorAll("video").forEach(function (v) {
+      v.muted = true;
+      const p = v.play();
+      if (p && p.catch) p.catch(function () {});
+    });
+    clock();
+    setInterval(clock, 15000);
+    report();
+    setInterval(report, 1000);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
