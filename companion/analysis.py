@@ -152,9 +152,7 @@ class CueRecords:
     """The analysis of a video built frame by frame: who was seen where, and their cues.
 
     `analyze_video` feeds it as frames come; `companion.tuning` replays stored measures
-    through it with other settings. Both therefore build the same document. A recording is
-    scored as a whole take: the frames are kept, and at `finish` each face's neutral is
-    learned from all of them (`CueEngine.prime`) before they are scored in order.
+    through it with other settings. Both therefore build the same document.
     """
 
     def __init__(self, engine: CueEngine, context: str = "meeting") -> None:
@@ -162,7 +160,6 @@ class CueRecords:
         self.context = context
         self.records: dict[str, ParticipantRecord] = {}
         self.last_t = 0.0
-        self._frames: list[tuple[float, Mapping[str, Vector]]] = []
 
     def frame(self, t: float, measures: Mapping[str, Vector], boxes: Mapping[str, Box]) -> None:
         """One frame: the `companion.cues.signals.measure` vector and box of each face."""
@@ -172,19 +169,11 @@ class CueRecords:
                 rec = self.records[pid] = ParticipantRecord(pid, t, t)
             rec.last_seen = t
             rec.boxes.append(box)
-        self._frames.append((t, measures))
+        self._file(self.engine.update_measures(t, measures))
         self.last_t = t
 
     def finish(self) -> list[ParticipantRecord]:
-        """Score the take and close it: the participants seen often enough, with their prompts."""
-        samples: dict[str, list[tuple[float, Vector]]] = {}
-        for t, measures in self._frames:
-            for pid, x in measures.items():
-                samples.setdefault(pid, []).append((t, x))
-        self.engine.prime(samples)
-        for t, measures in self._frames:
-            self._file(self.engine.update_measures(t, measures))
-        self._frames = []
+        """Close the video: the participants seen often enough, with their prompts."""
         final = self.engine.finish(self.last_t)
         self._file(final)
         for rec in self.records.values():

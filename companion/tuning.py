@@ -1,15 +1,14 @@
-"""Tuning on the tune clips, judged on the validation clips: how well settings carry to faces
-they were not tuned on.
+"""Leave-one-clip-out: how well the cue engine's settings carry to a clip they were not tuned on.
 
-    recordings = {name: record_clip(path) for ...}       # the pipeline runs once per clip
-    result = tune_split(labels, recordings, patterns, split)
+    recordings = [record_clip(path) for path in clips]        # the pipeline runs once per clip
+    result = leave_one_out(labels, recordings, patterns)
 
 Each clip's faces are measured once (`record_clip`); every candidate setting then replays
 the stored measures through the cue engine (`replay`), which builds the same analysis
 document `companion analyze` writes. The search (`descend`) is a coordinate descent over a
-few settings with a meaning (`SEARCH`), starting from the defaults, on the tune clips of
-the fixed split (`companion.evaluation.Split`) only; the validation clips are then scored
-with what it picked.
+few settings with a meaning (`SEARCH`), starting from the defaults. For each clip in turn
+the settings are chosen on all the others and that clip is scored with them; the pooled
+scores of the held-out clips are the leave-one-out figures.
 """
 
 from __future__ import annotations
@@ -19,16 +18,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from companion.analysis import Analysis, CueRecords, Tick, process_file
 from companion.capture.video import VideoFileSource
 from companion.cues.engine import CueConfig, CueEngine
 from companion.cues.events import EventParams
 from companion.cues.rules import Pattern
 from companion.cues.signals import Vector, measure
-from companion.errors import InputError
-from companion.evaluation import Report, Split, evaluate
+from companion.evaluation import Report, evaluate
 from companion.model import Box
 from companion.pipeline import Pipeline
 
@@ -38,15 +34,12 @@ SEARCH: Mapping[str, tuple[float, ...]] = {
     "on": (0.8, 1.0, 1.2),
     "off_ratio": (0.5, 0.6, 0.75),
     "min_duration_s": (0.1, 0.15, 0.2),
-    "merge_gap_s": (0.1, 0.2, 0.35, 0.5),
+    "merge_gap_s": (0.1, 0.2, 0.3),
     "calm_fraction": (0.5, 0.65, 0.8),
     "brow_scale": (0.75, 1.0, 1.3),
     "lip_scale": (0.75, 1.0, 1.3),
     "speech_factor": (1.0, 1.5, 2.0),
     "speech_min_s": (0.2, 0.3, 0.4),
-    "rest_spreads": (2.0, 3.0, 4.0),
-    "prior_s": (2.0, 4.0, 8.0),
-    "brow_down_score": (0.15, 0.25, 0.4),
 }
 """The settings searched and the values tried: event thresholds (``on``, ``off`` as a ratio
 of ``on``), event durations, the baseline's calm fraction, the brow and lip units scaled
@@ -62,14 +55,11 @@ def default_params() -> dict[str, float]:
         "off_ratio": round(events.off / events.on, 6),
         "min_duration_s": events.min_duration_s,
         "merge_gap_s": events.merge_gap_s,
-        "calm_fraction": config.neutral.calm_fraction,
+        "calm_fraction": config.baseline.calm_fraction,
         "brow_scale": 1.0,
         "lip_scale": 1.0,
         "speech_factor": config.speech_factor,
         "speech_min_s": config.speech_min_s,
-        "rest_spreads": config.units.rest_spreads,
-        "prior_s": config.neutral.prior_s,
-        "brow_down_score": config.units.brow_down_score,
     }
 
 
@@ -87,8 +77,6 @@ def config_for(params: Params) -> CueConfig:
         press=u.press * lip,
         roll=u.roll * lip,
         chin_raise=u.chin_raise * lip,
-        rest_spreads=p["rest_spreads"],
-        brow_down_score=p["brow_down_score"],
     )
 
     def tuned(events: EventParams, min_duration_s: float) -> EventParams:
@@ -106,7 +94,7 @@ def config_for(params: Params) -> CueConfig:
         events=tuned(base.events, p["min_duration_s"]),
         # a cue with durations of its own (blink) keeps them
         per_cue={cue: tuned(e, e.min_duration_s) for cue, e in base.per_cue.items()},
-        neutral=replace(base.neutral, calm_fraction=p["calm_fraction"], prior_s=p["prior_s"]),
+        baseline=replace(base.baseline, calm_fraction=p["calm_fraction"]),
         speech_factor=p["speech_factor"],
         speech_min_s=p["speech_min_s"],
     )
@@ -230,49 +218,56 @@ def descend(
 
 
 @dataclass(frozen=True)
-class Tuned:
-    """Settings chosen on the tune clips, scored on the tune and the validation clips."""
+class LeaveOneOut:
+    """Settings chosen on all clips and scored in-sample, and the held-out scores."""
 
     chosen: dict[str, float]
-    """The settings the search picks on the tune clips."""
-    tune: Report
-    validation: Report
-    """The validation clips scored with ``chosen``: faces the search never saw."""
+    """The settings the search picks on every clip."""
+    in_sample: Report
+    held_out: Report
+    """Each clip scored with the settings picked on all the other clips."""
+    folds: dict[str, dict[str, float]]
+    """Per held-out clip, the settings its fold picked that differ from ``chosen``."""
 
 
-def tune_split(
+def leave_one_out(
     labels: Sequence[Mapping[str, Any]],
     recordings: Mapping[str, ClipRecording],
     patterns: tuple[Pattern, ...],
-    split: Split,
     search: Mapping[str, Sequence[float]] = SEARCH,
-) -> Tuned:
-    """Search the settings on the tune clips only, then score the validation clips."""
+    on_fold: Callable[[str], None] | None = None,
+) -> LeaveOneOut:
+    """Tune on all clips but one, score that one, for every clip (see the module notes)."""
     scorer = Scorer(labels, recordings, patterns)
-    tune = split.names(labels, "tune")
-    validation = split.names(labels, "validation")
-    if not tune:
-        raise InputError("the split names no labelled tune clip: nothing to tune on")
-    chosen = descend(lambda p: objective(scorer.report(p, tune)), default_params(), search)
-    return Tuned(chosen, scorer.report(chosen, tune), scorer.report(chosen, validation))
+    names = [str(doc["source"]) for doc in labels]
+    start = default_params()
+
+    def pick(on: Sequence[str]) -> dict[str, float]:
+        return descend(lambda p: objective(scorer.report(p, on)), start, search)
+
+    chosen = pick(names)
+    clips = []
+    folds: dict[str, dict[str, float]] = {}
+    for held in names:
+        if on_fold is not None:
+            on_fold(held)
+        params = pick([n for n in names if n != held])
+        folds[held] = {k: v for k, v in params.items() if v != chosen[k]}
+        clips += scorer.report(params, [held]).clips
+    return LeaveOneOut(chosen, scorer.report(chosen, names), Report(clips), folds)
 
 
-def tune_clips(
-    labels_dirs: Sequence[Path],
+def leave_one_out_clips(
+    labels_dir: Path,
     clips_dir: Path,
-    split: Split,
     rules: Path | None = None,
     on_clip: Callable[[str], None] | None = None,
-) -> Tuned:
-    """`tune_split` on the labelled clips of ``labels_dirs`` found in ``clips_dir``."""
+) -> LeaveOneOut:
+    """`leave_one_out` on the labelled clips of ``labels_dir`` found in ``clips_dir``."""
     from companion.cues.rules import load_rules
     from companion.evaluation import load_labelled_clips
 
-    labels = [
-        doc
-        for doc in load_labelled_clips(labels_dirs, clips_dir)
-        if split.set_of(str(doc["source"])) != "unsplit"
-    ]
+    labels = load_labelled_clips(labels_dir, clips_dir)
     patterns = load_rules(rules)
     recordings = {}
     for doc in labels:
@@ -280,71 +275,4 @@ def tune_clips(
         if on_clip is not None:
             on_clip(name)
         recordings[name] = record_clip(clips_dir / name)
-    return tune_split(labels, recordings, patterns, split)
-
-
-def tune_people(
-    labels: Sequence[Mapping[str, Any]], recordings: Mapping[str, ClipRecording], max_yaw_deg: float
-) -> list[Vector]:
-    """Each labelled person's frontal measures, as rows, for fitting the population prior.
-
-    People with a cue held through their whole clip (``sustained``: no neutral to see) are
-    left out, and so are faces seen in fewer than 20 frames.
-    """
-    from companion.cues.signals import M
-    from companion.evaluation import pair_participants
-
-    people: list[Vector] = []
-    for doc in labels:
-        recording = recordings[str(doc["source"])]
-        rows: dict[str, list[Vector]] = {}
-        boxes: dict[str, list[Box]] = {}
-        for _, measures, seen in recording.frames:
-            for pid, x in measures.items():
-                boxes.setdefault(pid, []).append(seen[pid])
-                if abs(x[M["yaw"]]) <= max_yaw_deg:
-                    rows.setdefault(pid, []).append(x)
-        pids = list(boxes)
-        detected = [{"box": _median_box(boxes[pid])} for pid in pids]
-        labelled = doc["participants"]
-        for li, di in pair_participants(labelled, detected):
-            if li is None or di is None or labelled[li].get("sustained"):
-                continue
-            own = rows.get(pids[di], [])
-            if len(own) >= 20:
-                people.append(np.vstack(own))
-    return people
-
-
-def _median_box(boxes: Sequence[Box]) -> list[float]:
-    return [float(v) for v in np.median([(b.x, b.y, b.w, b.h) for b in boxes], axis=0)]
-
-
-def fit_population_clips(
-    labels_dirs: Sequence[Path],
-    clips_dir: Path,
-    split: Split,
-    on_clip: Callable[[str], None] | None = None,
-) -> dict[str, Any]:
-    """The population file (`companion.cues.population`) fitted on the split's tune clips."""
-    from companion.cues.population import fit_population, population_to_json
-    from companion.cues.scoring import MEASURE_FLOOR
-    from companion.evaluation import load_labelled_clips
-
-    labels = [
-        doc
-        for doc in load_labelled_clips(labels_dirs, clips_dir)
-        if split.set_of(str(doc["source"])) == "tune"
-    ]
-    if not labels:
-        raise InputError("the split names no labelled tune clip: nothing to fit on")
-    recordings = {}
-    for doc in labels:
-        name = str(doc["source"])
-        if on_clip is not None:
-            on_clip(name)
-        recordings[name] = record_clip(clips_dir / name)
-    config = CueConfig()
-    people = tune_people(labels, recordings, config.max_yaw_deg)
-    population = fit_population(people, MEASURE_FLOOR, config.units.lips_closed)
-    return population_to_json(population, [str(doc["source"]) for doc in labels])
+    return leave_one_out(labels, recordings, patterns)

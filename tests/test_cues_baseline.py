@@ -5,116 +5,87 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from companion.cues.baseline import Neutral, NeutralConfig, Prior
+from companion.cues.baseline import Baseline, BaselineConfig
 from companion.cues.engine import CueEngine
-from companion.cues.population import load_population
 from companion.cues.scoring import MEASURE_FLOOR, C, Units, intensities
 from companion.cues.signals import MEASURES, M
 from companion.cues.speech import SpeechState
 
-FLOOR = np.full(3, 0.001)
+FLOOR = np.full(3, 0.01)
 FPS = 30.0
-PRIOR = Prior(
-    centre=np.array([0.0, 0.3, 0.0]),
-    spread=np.array([0.05, 0.1, 0.05]),
-    strength=np.array([1.0, 0.05, 1.0]),
-)
-"""Measure 0 is one people agree on at rest (a blendshape score), measure 1 one they do
-not (a brow's height), measure 2 the activity that tells calm samples from busy ones."""
 
 
-def _feed(neutral: Neutral, rows: list[list[float]], t0: float = 0.0, noise: float = 0.0) -> float:
-    """Feed rows at 30 fps (with a little jitter); returns the time after the last row."""
-    rng = np.random.default_rng(3)
+def _feed(baseline: Baseline, rows: list[list[float]], t0: float = 0.0) -> bool:
+    """Feed rows at 30 fps until the baseline is ready; returns whether it became ready."""
     for i, row in enumerate(rows):
-        neutral.add(t0 + i / FPS, np.array(row, dtype=float) + rng.normal(0, noise, 3))
-    return t0 + len(rows) / FPS
+        if baseline.add_warmup(t0 + i / FPS, np.array(row, dtype=float)):
+            return True
+    return False
 
 
-def test_the_neutral_starts_at_the_prior_and_moves_to_the_face_as_evidence_builds() -> None:
-    neutral = Neutral(PRIOR, FLOOR, NeutralConfig(prior_s=4.0))
-    centre, spread = neutral.at(0.0)
-    np.testing.assert_allclose(centre, PRIOR.centre)
-    np.testing.assert_allclose(spread, NeutralConfig().prior_reach * PRIOR.spread)
-    assert not neutral.ready
-    t = _feed(neutral, [[0.04, 0.5, 0.0]] * 60)  # 2 s of this face
-    centre, _ = neutral.at(t)
-    assert neutral.ready
-    # people differ on measure 1: the face's own value takes over at once (its prior
-    # counts 0.05 x 4 s); they agree on measure 0: two seconds move it a third of the way
-    assert centre[1] == pytest.approx(0.3 + 0.2 * 2 / 2.2, abs=0.005)
-    assert centre[0] == pytest.approx(0.04 * 2 / 6, abs=0.004)
-    t = _feed(neutral, [[0.04, 0.5, 0.0]] * 900, t0=t)  # half a minute more
-    assert neutral.at(t)[0][0] == pytest.approx(0.04 * 32 / 36, abs=0.003)
+def test_not_ready_until_warmup_time_and_frames() -> None:
+    config = BaselineConfig(warmup_s=2.0, min_samples=10)
+    quick = Baseline(FLOOR, config)
+    assert not _feed(quick, [[1.0, 2.0, 3.0]] * 59)  # 59 frames span 1.93 s
+    assert not quick.ready
+    assert quick.add_warmup(2.0, np.array([1.0, 2.0, 3.0]))
+    assert quick.ready
+    sparse = Baseline(FLOOR, config)  # a face sampled twice a second: time is not enough
+    assert not any(sparse.add_warmup(i * 0.5, np.zeros(3)) for i in range(9))
+    assert sparse.add_warmup(4.5, np.zeros(3))
 
 
-def test_a_frown_in_the_first_seconds_does_not_become_the_neutral() -> None:
-    neutral = Neutral(PRIOR, FLOOR)
-    frown, rest = [0.12, 0.2, 0.0], [0.0, 0.3, 0.0]
-    t = _feed(neutral, [frown] * 90, noise=0.002)  # frowning from the first frame, 3 s
-    centre, _ = neutral.at(t)
-    assert centre[0] < 0.12 * 3 / 7 + 0.01  # measured against the prior, not against itself
-    t = _feed(neutral, [rest] * 180, t0=t, noise=0.002)  # then 6 s at rest
-    centre, _ = neutral.at(t)
-    assert centre[1] == pytest.approx(0.3, abs=0.01)
-    assert centre[0] == pytest.approx(0.0, abs=0.01)
+def test_centre_is_robust_to_a_brief_movement_in_the_warmup() -> None:
+    rows = [[0.5, 0.2, 0.0]] * 61
+    for i in range(20, 26):  # a 0.2 s movement inside the warm-up
+        rows[i] = [0.9, 0.6, 0.0]
+    baseline = Baseline(FLOOR)
+    assert _feed(baseline, rows)
+    assert baseline.centre is not None
+    np.testing.assert_allclose(baseline.centre, [0.5, 0.2, 0.0])
 
 
-def test_a_movement_held_for_a_third_of_the_window_stays_off_the_neutral() -> None:
-    neutral = Neutral(PRIOR, FLOOR, NeutralConfig(prior_s=0.01))
-    rows = [[0.0, 0.3, 0.0]] * 400 + [[0.0, 0.2, 0.0]] * 200  # brows down for 6.7 of 20 s
-    t = _feed(neutral, rows, noise=0.003)
-    assert neutral.at(t)[0][1] == pytest.approx(0.3, abs=0.005)
-
-
-def test_measures_frozen_during_a_movement_are_not_learned() -> None:
-    neutral = Neutral(PRIOR, FLOOR, NeutralConfig(prior_s=0.01))
-    t = _feed(neutral, [[0.0, 0.3, 0.0]] * 30)
-    frozen = np.array([False, True, False])
-    for i in range(300):  # 10 s with measure 1 moved while a movement using it lasts
-        neutral.add(t + i / FPS, np.array([0.01, 0.1, 0.0]), frozen)
-    centre, _ = neutral.at(t + 10)
-    assert centre[1] == pytest.approx(0.3)
-    assert centre[0] == pytest.approx(0.01, abs=0.001)
-
-
-def test_calm_measures_come_from_the_calmest_samples() -> None:
+def test_calm_measures_come_from_the_calmest_frames() -> None:
+    # measure 0 is lower-face (a smile held through 60 % of the warm-up), 1 is not,
+    # 2 is the activity that tells calm frames from busy ones
+    rows = [[0.1, 1.0, 0.0]] * 25 + [[0.8, 3.0, 1.0]] * 36
     calm = np.array([True, False, False])
-    neutral = Neutral(PRIOR, FLOOR, NeutralConfig(calm_fraction=0.4, prior_s=0.01), 2, calm)
-    t = _feed(neutral, [[0.0, 0.3, 0.0]] * 100 + [[0.5, 0.3, 1.0]] * 150)  # talks 60% of the time
-    assert neutral.at(t)[0][0] == pytest.approx(0.0, abs=0.001)
+    baseline = Baseline(FLOOR, BaselineConfig(calm_fraction=0.4), activity_index=2, calm=calm)
+    assert _feed(baseline, rows)
+    assert baseline.centre is not None
+    assert baseline.centre[0] == pytest.approx(0.1)  # the smile did not become the neutral
+    assert baseline.centre[1] == pytest.approx(3.0)  # plain median elsewhere
 
 
-def test_the_spread_is_the_faces_own_jitter_not_its_movements() -> None:
-    def spread_of(rows: list[list[float]], noise: float) -> float:
-        neutral = Neutral(PRIOR, FLOOR, NeutralConfig(prior_s=0.01))
-        return float(neutral.at(_feed(neutral, rows, noise=noise))[1][1])
+def test_follow_moves_slowly_and_not_while_frozen() -> None:
+    baseline = Baseline(FLOOR, BaselineConfig(follow_s=60.0, follow_clip=3.0))
+    assert _feed(baseline, [[0.0, 0.0, 0.0]] * 61)
+    frozen = np.array([False, True, False])
+    t = 2.0
+    for _ in range(30):  # one second of a new resting position
+        t += 1 / FPS
+        baseline.follow(t, np.array([0.01, 0.01, 1.0]), frozen)
+    assert baseline.centre is not None
+    assert 0.0 < baseline.centre[0] < 0.01 / 30  # about 1/60 of the way in one second
+    assert baseline.centre[1] == 0.0  # frozen while a movement using it was under way
+    assert 0.0 < baseline.centre[2] < 0.03 * 3 / 60 * 2  # an outlier moves it by a clipped step
 
-    still = [[0.0, 0.3, 0.0]] * 600
-    held = [[0.0, 0.3, 0.0]] * 300 + [[0.0, 0.15, 0.0]] * 300
-    assert spread_of(held, 0.002) < 2 * spread_of(still, 0.002)  # a held move barely counts
-    assert spread_of(still, 0.01) > 3 * spread_of(still, 0.002)  # a noisier face, wider
 
-
-def test_a_whole_take_is_measured_against_the_minute_around_each_moment() -> None:
-    neutral = Neutral(PRIOR, FLOOR, NeutralConfig(prior_s=0.01, window_s=60.0))
-    rows = [(i / FPS, np.array([0.0, 0.2 if i < 60 else 0.3, 0.0])) for i in range(900)]
-    neutral.prime(rows)  # the take starts with 2 s of lowered brows
-    assert neutral.at(0.5)[0][1] == pytest.approx(0.3, abs=0.005)
-    neutral.add(40.0, np.array([9.0, 9.0, 9.0]))  # primed: nothing more is learned
-    assert neutral.at(0.5)[0][1] == pytest.approx(0.3, abs=0.005)
+def test_from_samples_is_ready_at_once() -> None:
+    baseline = Baseline.from_samples([np.array([1.0, 2.0, 3.0])] * 3, FLOOR)
+    assert baseline.ready
+    with pytest.raises(ValueError):
+        Baseline.from_samples([], FLOOR)
 
 
 def _rest() -> np.ndarray:
-    """A resting face: the population's, with this person's own brows and lips."""
-    x = load_population().rest.centre.copy()
+    x = np.zeros(len(MEASURES))
     x[M["brow_gap"]] = 0.45
     x[M["brow_outer_h"]] = 0.3
     x[M["brow_inner_h"]] = 0.4
     x[M["brow_mid_h"]] = 0.45
     x[M["eye_open"]] = 0.15
     x[M["lip_red"]] = 0.3
-    x[M["lip_gap"]] = 0.02  # lips closed at rest
     return x
 
 
@@ -128,28 +99,34 @@ def _frown() -> np.ndarray:
     return x
 
 
-def test_a_frown_from_the_first_frame_is_reported_against_the_population() -> None:
+def test_engine_scores_nobody_before_their_baseline_is_ready() -> None:
     engine = CueEngine()
     frown = _frown()
-    frown[M["bs_brow_down"]] = 0.6  # the person-independent score reads it too
-    events = []
-    for i in range(120):
-        x = frown if i < 45 else _rest()  # frowning when first seen, 1.5 s
-        events += engine.update_measures(i / FPS, {"p1": x}).events
-    events += engine.finish(4.0).events
-    assert [(e.cue, e.start) for e in events if e.cue == "brow_lower"] == [("brow_lower", 0.0)]
+    seen = []
+    for i in range(45):  # 1.5 s: not enough for a baseline
+        x = frown if 15 <= i < 30 else _rest()
+        update = engine.update_measures(i / FPS, {"p1": x})
+        assert update.ready == {"p1": False}
+        seen += update.events
+    final = engine.finish(1.5)
+    assert seen == [] and final.events == [] and final.ready == {"p1": False}
 
 
-def test_a_frown_held_for_seconds_is_one_event_onset_to_offset() -> None:
+def test_warmup_movement_is_reported_once_the_baseline_is_ready() -> None:
     engine = CueEngine()
+    frown = _frown()
     events = []
-    for i in range(600):
-        x = _frown() if 300 <= i < 390 else _rest()  # 3 s of drawn brows after 10 s at rest
-        events += engine.update_measures(i / FPS, {"p1": x}).events
-    events += engine.finish(20.0).events
-    (event,) = [e for e in events if e.cue == "brow_lower"]
-    assert event.start == pytest.approx(10.0) and event.end == pytest.approx(389 / FPS)
-    assert not event.micro and 0.0 < event.strength <= 1.0
+    readiness = []
+    for i in range(120):
+        x = frown if 15 <= i < 30 else _rest()  # brows drawn down 0.5-1.0 s
+        update = engine.update_measures(i / FPS, {"p1": x})
+        readiness.append(update.ready["p1"])
+        events += update.events
+    assert readiness.index(True) == 60  # ready after 2 s of face
+    (event,) = events
+    assert event.cue == "brow_lower"
+    assert event.start == pytest.approx(0.5) and event.end == pytest.approx(29 / FPS)
+    assert 0.0 < event.strength <= 1.0
 
 
 def _turned(x: np.ndarray, yaw: float = 40.0) -> np.ndarray:
@@ -161,9 +138,9 @@ def _turned(x: np.ndarray, yaw: float = 40.0) -> np.ndarray:
 def test_a_face_turned_away_is_neither_learned_from_nor_read() -> None:
     engine = CueEngine()
     limit = engine.config.max_yaw_deg
-    for i in range(90):  # 3 s in three-quarter view: not learned from
+    for i in range(90):  # 3 s in three-quarter view: no warm-up counted
         update = engine.update_measures(i / FPS, {"p1": _turned(_rest(), limit + 5)})
-        assert update.ready == {"p1": False} and update.events == []
+        assert update.ready == {"p1": False}
     events = []
     for i in range(90, 300):
         if i < 160:
@@ -238,25 +215,35 @@ def test_closed_lips_baseline_is_what_a_press_is_judged_against() -> None:
     assert intensities(talking, talking, units, closed_rest)[lip] == 0.0  # open lips: no press
 
 
-def test_a_press_shows_in_thinner_lips_a_raised_chin_rolled_lips_or_the_press_score() -> None:
+def test_a_raised_chin_only_tops_up_what_the_lips_show() -> None:
     units = Units()
     rest = _rest()
+    chin_up = rest.copy()
+    chin_up[M["bs_chin_raise"]] += 3 * units.chin_raise  # a strong chin raise, lips as at rest
     lip = C["lip_press"]
+    assert intensities(chin_up, rest, units)[lip] == pytest.approx(units.chin_support)
     thinned = rest.copy()  # lips thinned by 95 % of a clear press: not quite one
     thinned[M["lip_red"]] *= 1 - 0.95 * units.lip_thin
     assert intensities(thinned, rest, units)[lip] == pytest.approx(0.95)
-    for name, unit in (
-        ("bs_chin_raise", units.chin_raise),  # AU17 comes with a press
-        ("bs_mouth_roll", units.roll),  # lips rolled in hide the red
-        ("bs_mouth_press", units.press),
-    ):
-        moved = rest.copy()
-        moved[M[name]] += 1.5 * unit
-        assert intensities(moved, rest, units)[lip] == pytest.approx(1.5), name
-    opened = rest.copy()
-    opened[M["bs_chin_raise"]] += 3 * units.chin_raise
-    opened[M["lip_gap"]] = 2 * units.lips_closed  # lips apart cannot be pressed
-    assert intensities(opened, rest, units)[lip] == 0.0
+    both = thinned.copy()
+    both[M["bs_chin_raise"]] = chin_up[M["bs_chin_raise"]]
+    assert intensities(both, rest, units)[lip] == pytest.approx(0.95 + units.chin_support)
+
+
+def test_the_press_score_only_tops_up_the_thinning_the_lips_show() -> None:
+    # after a yawn the press score jumps as the lips close, with no thinning to go with it
+    units = Units()
+    rest = _rest()
+    score_only = rest.copy()
+    score_only[M["bs_mouth_press"]] += 3 * units.press
+    lip = C["lip_press"]
+    assert intensities(score_only, rest, units)[lip] == pytest.approx(units.press_support)
+    thinned = score_only.copy()
+    thinned[M["lip_red"]] *= 1 - 0.5 * units.lip_thin  # half a clear thinning
+    assert intensities(thinned, rest, units)[lip] == pytest.approx(0.5 + units.press_support)
+    rolled = rest.copy()
+    rolled[M["bs_mouth_roll"]] += 1.5 * units.roll  # lips rolled in hide the red: counts alone
+    assert intensities(rolled, rest, units)[lip] == pytest.approx(1.5)
 
 
 def test_a_whole_brow_raise_is_not_an_inner_brow_raise() -> None:

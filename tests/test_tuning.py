@@ -1,5 +1,4 @@
-"""Tuning on tune clips only: the replay builds what analyze builds, the search, the split,
-and the population prior fitted on the tune people."""
+"""Leave-one-clip-out: the replay builds what analyze builds, the search, and the folds."""
 
 from __future__ import annotations
 
@@ -11,17 +10,14 @@ from pathlib import Path
 from companion.analysis import analyze_file
 from companion.cues.engine import CueConfig
 from companion.cues.rules import load_rules
-from companion.cues.signals import MEASURES
-from companion.evaluation import Split
 from companion.tuning import (
     ClipRecording,
     config_for,
     default_params,
     descend,
+    leave_one_out,
     record_clip,
     replay,
-    tune_people,
-    tune_split,
 )
 
 ClipFinder = Callable[[str], Path]
@@ -61,32 +57,16 @@ def test_a_replay_of_the_recorded_faces_is_the_analysis(clip: ClipFinder) -> Non
     assert replayed == analysed
 
 
-def test_settings_are_picked_on_the_tune_clips_and_scored_on_the_validation_ones(
+def test_each_clip_is_scored_with_settings_picked_on_the_others(
     clip: ClipFinder, shared_data: Path
 ) -> None:
     labels = [json.loads((shared_data / "labels" / f"{name}.json").read_text()) for name in CLIPS]
     recordings = {name: _recorded(clip(name)) for name in CLIPS}
     patterns = load_rules(None)
-    split = Split(tune=frozenset(CLIPS[:2]), validation=frozenset(CLIPS[2:]))
-    fixed = tune_split(labels, recordings, patterns, split, search={"on": (1.0,)})
-    assert fixed.chosen == default_params()  # nothing to choose
-    assert [c.source for c in fixed.tune.clips] == list(CLIPS[:2])
-    assert [c.source for c in fixed.validation.clips] == list(CLIPS[2:])
-    # the validation clip never takes part in the choice: changing its labels changes nothing
-    muted = [dict(doc) for doc in labels]
-    muted[2] = {**muted[2], "participants": []}
-    searched = tune_split(labels, recordings, patterns, split, search={"on": (0.6, 1.0, 1.4)})
-    again = tune_split(muted, recordings, patterns, split, search={"on": (0.6, 1.0, 1.4)})
-    assert searched.chosen == again.chosen
-
-
-def test_the_population_prior_learns_from_labelled_people_with_a_neutral(
-    clip: ClipFinder, shared_data: Path
-) -> None:
-    names = ("grid_bbaf2n.mpg", "mead_eamm_disgusted.mp4")
-    labels = [json.loads((shared_data / "labels" / f"{name}.json").read_text()) for name in names]
-    recordings = {name: _recorded(clip(name)) for name in names}
-    people = tune_people(labels, recordings, max_yaw_deg=40.0)
-    assert len(people) == 2 and all(p.shape[1] == len(MEASURES) for p in people)
-    labels[1]["participants"][0]["sustained"] = ["brow_lower"]  # frowning throughout
-    assert len(tune_people(labels, recordings, max_yaw_deg=40.0)) == 1
+    fixed = leave_one_out(labels, recordings, patterns, search={"on": (1.0,)})
+    # nothing to choose: every fold uses the defaults, so held-out equals in-sample
+    assert fixed.chosen == default_params() and all(not d for d in fixed.folds.values())
+    assert fixed.held_out.cue_totals() == fixed.in_sample.cue_totals()
+    searched = leave_one_out(labels, recordings, patterns, search={"on": (0.6, 1.0, 1.4)})
+    assert set(searched.folds) == set(CLIPS)
+    assert [c.source for c in searched.held_out.clips] == list(CLIPS)

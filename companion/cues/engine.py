@@ -5,11 +5,10 @@
     update.events, update.clusters, update.ready
     engine.finish(t)                     # at the end of a video
 
-Each participant is scored from their first frame against a neutral (`baseline.Neutral`)
-that starts at the population's resting face (`population`) and moves to the calm middle of
-the person's own last minute as it builds up; a recording (`CueEngine.prime`) is scored
-against the minute around each moment. ``ready[pid]`` says when the neutral is mostly the
-person's own.
+Each participant gets a baseline learned in their first seconds (`BaselineConfig.warmup_s`).
+Until it is ready nothing is scored for them (``ready[pid]`` is False). When it becomes
+ready, the warm-up frames are scored against it, so a movement in the very first seconds
+is still reported, late, in that update. After that every frame is scored as it comes.
 A face turned away, in profile or while looking away from where it rests (see
 `CueConfig.max_yaw_deg`), counts neither towards the warm-up nor the baseline, and only its
 head movements (`look_away`, `head_down`) are read.
@@ -17,15 +16,14 @@ head movements (`look_away`, `head_down`) are read.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
-from companion.cues.baseline import Neutral, NeutralConfig, Prior, Vector
+from companion.cues.baseline import Baseline, BaselineConfig, Vector
 from companion.cues.events import EventDetector, EventParams, RawEvent, acceptable
-from companion.cues.population import Population, load_population
 from companion.cues.rules import ClusterMatcher, Pattern, load_rules
 from companion.cues.scoring import CUES, MEASURE_FLOOR, Units, frozen_measures, intensities
 from companion.cues.signals import LOWER_FACE, MEASURES, M, measure
@@ -39,11 +37,7 @@ _FACE_CUES = np.array([cue not in _POSE_CUES for cue in CUES], dtype=bool)
 _LOOK_AWAY = CUES.index("look_away")
 
 _DEFAULT_EVENTS: dict[str, EventParams] = {
-    "blink": EventParams(min_duration_s=0.05, max_duration_s=0.5, needs_onset=False),
-    # Where a head rests depends on where the camera stands, not on the person: a head
-    # turned or tipped from the first frame is how they sit, until it moves.
-    "look_away": EventParams(needs_onset=True),
-    "head_down": EventParams(needs_onset=True),
+    "blink": EventParams(min_duration_s=0.05, max_duration_s=0.5),
 }
 
 
@@ -51,13 +45,11 @@ _DEFAULT_EVENTS: dict[str, EventParams] = {
 class CueConfig:
     """Every tunable of the engine, with the values chosen on the labelled clips."""
 
-    neutral: NeutralConfig = field(default_factory=NeutralConfig)
+    baseline: BaselineConfig = field(default_factory=BaselineConfig)
     speech: SpeechConfig = field(default_factory=SpeechConfig)
     units: Units = field(default_factory=Units)
-    events: EventParams = field(default_factory=lambda: EventParams(needs_onset=False))
-    """Event thresholds for every cue without an entry in ``per_cue``. A movement already
-    under way at a face's first frame is reported: it is measured against the population's
-    neutral, not against itself."""
+    events: EventParams = field(default_factory=EventParams)
+    """Event thresholds for every cue without an entry in ``per_cue``."""
     per_cue: Mapping[str, EventParams] = field(default_factory=lambda: dict(_DEFAULT_EVENTS))
     speech_cues: frozenset[str] = frozenset({"lip_press", "mouth_corners_down"})
     """Cues that speech imitates: lips close for /p/ /b/ /m/ and the corners move with them."""
@@ -67,6 +59,8 @@ class CueConfig:
     """... and last this long (a /p/ /b/ /m/ closure lasts about 0.1 s)."""
     strength_full: float = 2.0
     """Peak intensity that counts as strength 1 (an intensity of 1 is a clear movement)."""
+    min_closed_samples: int = 5
+    """Frames with closed lips needed in the warm-up for a closed-lips baseline."""
     lost_after_s: float = 1.0
     """A participant unseen this long has their open events closed at their last frame
     (longer than the gap between two samples of a participant the scheduler round-robins)."""
@@ -117,35 +111,39 @@ class CueUpdate:
 class _Person:
     """Everything the engine keeps about one participant."""
 
-    def __init__(
-        self, pid: str, config: CueConfig, patterns: tuple[Pattern, ...], prior: Population
-    ) -> None:
+    def __init__(self, pid: str, config: CueConfig, patterns: tuple[Pattern, ...]) -> None:
         self.pid = pid
         self.config = config
-        self.neutral = self._neutral(prior.rest)
-        self.closed = self._neutral(prior.closed)
-        """The neutral of the frames with closed lips (lip cues are judged against it)."""
+        self.baseline = Baseline(MEASURE_FLOOR, config.baseline, M["mouth_activity"], _LOWER_FACE)
         self.speech = SpeechState(config.speech)
         self.detectors = {cue: EventDetector(config.params(cue)) for cue in CUES}
         self.matcher = ClusterMatcher(patterns)
+        self.closed: Baseline | None = None
+        """Baseline of the frames with closed lips (None: too few in the warm-up)."""
+        self.warmup: list[tuple[float, Vector, bool]] = []
         self.last_t: float | None = None
         self.away = False
         """Unseen for longer than ``lost_after_s``, with open events already closed."""
-
-    def _neutral(self, prior: Prior) -> Neutral:
-        return Neutral(prior, MEASURE_FLOOR, self.config.neutral, M["mouth_activity"], _LOWER_FACE)
-
-    def prime(self, samples: Sequence[tuple[float, Vector]]) -> None:
-        """Learn the neutral from the whole recording before it is scored."""
-        upright = [(t, x) for t, x in samples if not self._in_profile(x)]
-        self.neutral.prime(upright)
-        self.closed.prime([(t, x) for t, x in upright if self._lips_closed(x)])
 
     def observe(self, t: float, x: Vector, events: list[CueEvent], clusters: list[Cluster]) -> None:
         self.last_t = t
         self.away = False
         speaking = self.speech.update(t, float(x[M["lip_gap"]]))
-        self._score(t, x, speaking, events, clusters)
+        if self.baseline.ready:
+            self._score(t, x, speaking, events, clusters)
+            return
+        if self._in_profile(x):
+            return
+        self.warmup.append((t, x, speaking))
+        if self.baseline.add_warmup(t, x):
+            closed = [w[1] for w in self.warmup if self._lips_closed(w[1])]
+            if len(closed) >= self.config.min_closed_samples:
+                self.closed = Baseline.from_samples(
+                    closed, MEASURE_FLOOR, self.config.baseline, M["mouth_activity"], _LOWER_FACE
+                )
+            for wt, wx, wspeaking in self.warmup:
+                self._score(wt, wx, wspeaking, events, clusters)
+            self.warmup = []
 
     def _in_profile(self, x: Vector) -> bool:
         return bool(abs(x[M["yaw"]]) > self.config.max_yaw_deg)
@@ -166,9 +164,15 @@ class _Person:
         events: list[CueEvent],
         clusters: list[Cluster],
     ) -> None:
-        rest, spread = self.neutral.at(t)
-        closed, _ = self.closed.at(t)
-        values = intensities(x, rest, self.config.units, closed, spread)
+        rest, closed = self.baseline.centre, self.closed
+        assert rest is not None
+        values = intensities(
+            x,
+            rest,
+            self.config.units,
+            None if closed is None else closed.centre,
+            self.baseline.spread,
+        )
         cfg = self.config
         turned = self._in_profile(x) or values[_LOOK_AWAY] >= 1.0
         if turned:
@@ -185,9 +189,9 @@ class _Person:
             return
         active = np.array([self.detectors[c].active for c in CUES], dtype=bool)
         frozen = frozen_measures(active)
-        self.neutral.add(t, x, frozen)
-        if self._lips_closed(x):
-            self.closed.add(t, x, frozen)
+        self.baseline.follow(t, x, frozen)
+        if closed is not None and self._lips_closed(x):
+            closed.follow(t, x, frozen)
 
     def _emit(
         self,
@@ -222,14 +226,11 @@ class CueEngine:
         rules: str | Path | None = None,
         config: CueConfig | None = None,
         patterns: tuple[Pattern, ...] | None = None,
-        prior: Population | None = None,
     ) -> None:
         """``rules`` is a rules file (None: the packaged one); ``patterns``, rules already
-        loaded (`companion.cues.rules.load_rules`), takes its place when given. ``prior`` is
-        the population's resting face (None: the packaged `companion.cues.population`)."""
+        loaded (`companion.cues.rules.load_rules`), takes its place when given."""
         self.config = config or CueConfig()
         self.patterns = patterns if patterns is not None else load_rules(rules)
-        self.prior = prior if prior is not None else load_population()
         self._people: dict[str, _Person] = {}
 
     def update(self, t: float, faces: Mapping[str, Face]) -> CueUpdate:
@@ -241,7 +242,10 @@ class CueEngine:
         events: list[CueEvent] = []
         clusters: list[Cluster] = []
         for pid, x in measures.items():
-            self._person(pid).observe(t, x, events, clusters)
+            person = self._people.get(pid)
+            if person is None:
+                person = self._people[pid] = _Person(pid, self.config, self.patterns)
+            person.observe(t, x, events, clusters)
         for pid, person in self._people.items():
             if person.away or pid in measures or person.last_t is None:
                 continue
@@ -249,23 +253,9 @@ class CueEngine:
                 person.close(events, clusters)
         return CueUpdate(events, clusters, self.ready())
 
-    def prime(self, samples: Mapping[str, Sequence[tuple[float, Vector]]]) -> None:
-        """Learn each participant's neutral from a whole recording (times and `measure`
-        vectors) before scoring it: the neutral at each moment is then the calm middle of
-        the minute around it, so nothing the face did first is taken for its rest."""
-        for pid, rows in samples.items():
-            self._person(pid).prime(rows)
-
-    def _person(self, pid: str) -> _Person:
-        person = self._people.get(pid)
-        if person is None:
-            person = self._people[pid] = _Person(pid, self.config, self.patterns, self.prior)
-        return person
-
     def ready(self) -> dict[str, bool]:
-        """Whether each participant's neutral rests on enough of their own face
-        (`NeutralConfig.ready_s`); before that it leans on the population prior."""
-        return {pid: p.neutral.ready for pid, p in self._people.items()}
+        """Whether each participant seen so far has a ready baseline."""
+        return {pid: p.baseline.ready for pid, p in self._people.items()}
 
     def forget(self, participant_id: str) -> None:
         """Free a participant's state (they left); unknown ids are ignored."""

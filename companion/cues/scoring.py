@@ -42,7 +42,7 @@ CUES: tuple[str, ...] = (
 C: dict[str, int] = {name: i for i, name in enumerate(CUES)}
 
 CUE_MEASURES: dict[str, tuple[str, ...]] = {
-    "brow_lower": ("brow_gap", "brow_inner_h", "brow_mid_h", "brow_outer_h", "bs_brow_down"),
+    "brow_lower": ("brow_gap", "brow_inner_h", "brow_mid_h", "brow_outer_h"),
     "lip_press": (
         "lip_red",
         "lip_gap",
@@ -79,8 +79,6 @@ class Units:
     """Inner brow ends drawn together."""
     brow_drop: float = 0.04
     """Brows lowered towards the eyes (inner end, middle and outer end averaged)."""
-    brow_down_score: float = 0.25
-    """MediaPipe's brow-down score (compressed: it rarely passes 0.4 on a clear frown)."""
     brow_rise: float = 0.05
     brow_tilt: float = 0.04
     lip_thin: float = 0.15
@@ -88,8 +86,12 @@ class Units:
     lips_closed: float = 0.06
     """Lips further apart than this cannot be pressed."""
     press: float = 0.15
+    press_support: float = 0.6
+    """The press score adds at most this much to the lip thinning the landmarks show."""
     roll: float = 0.2
     chin_raise: float = 0.25
+    chin_support: float = 0.12
+    """A raised chin adds at most this much to what the lips themselves show of a press."""
     mouth_side: float = 0.3
     """Mouth pulled this far to one side (score): the lips are not read as pressed."""
     corner_drop: float = 0.026
@@ -109,8 +111,7 @@ class Units:
     lids_low_open: float = 0.7
     """Eye opening below this fraction of baseline: lids too low to read the gaze."""
     rest_spreads: float = 1.0
-    """Every unit is at least this many of the person's resting spreads of the measure
-    (the sample-to-sample noise of the face: larger on a small or blurred face)."""
+    """Every unit is at least this many of the person's resting spreads of the measure."""
 
 
 def intensities(
@@ -141,32 +142,33 @@ def intensities(
     def fall(name: str, unit: float, ref: Vector = rest) -> float:
         return -rise(name, unit, ref)
 
-    # AU4 draws the inner brow ends together and the brows down. Of every measure, the
-    # distance between the inner ends and the height of the brows' middle tell a frown from
-    # the rest best across people (on the tune clips); the ends' heights also move with AU1
-    # and AU2. MediaPipe's brow-down score is person-independent enough to read a frown
-    # against the population's rest from the first frame, before the face's own neutral.
-    drawn = (fall("brow_gap", u.brow_gap) + fall("brow_mid_h", u.brow_drop)) / 2
-    out[C["brow_lower"]] = max(drawn, rise("bs_brow_down", u.brow_down_score))
+    # AU4 draws the brows together and lowers them along their whole length; the height is
+    # averaged over inner end, middle and outer end so that no one landmark pair decides.
+    heights = ("brow_inner_h", "brow_mid_h", "brow_outer_h")
+    drop = sum(fall(name, u.brow_drop) for name in heights) / len(heights)
+    out[C["brow_lower"]] = (fall("brow_gap", u.brow_gap) + drop) / 2
 
     if x[M["lip_gap"]] < u.lips_closed:
-        # Pressed lips push the chin up (AU17 comes with AU23/24), thin the red of the
-        # lips and may roll them in; judged on a closed mouth, against the person's closed
-        # mouth, except the chin, whose score a talker's open mouth keeps low (it is
-        # compared with the resting face).
+        # Pressed lips and pulled-down corners are judged on a closed mouth, against the
+        # person's closed mouth: opening the jaw thins the lips and moves the corners anyway.
+        # A raised chin (AU17) often comes with a press but is not one: it pushes the lower
+        # lip up, and MediaPipe's score for it jumps on some faces whenever the lips simply
+        # close after speech. It only tops up what the lips themselves show. The press score
+        # alone jumps the same way when lips close after a wide-open mouth (a yawn), so it
+        # too only tops up the thinning; lips rolled in hide the red and count in full.
         lips = rest if closed is None else closed
         resting_red = max(float(lips[M["lip_red"]]), 1e-6)
         thin = fall("lip_red", u.lip_thin * resting_red, lips)
-        press = max(
+        own = max(
             thin,
-            rise("bs_chin_raise", u.chin_raise),
+            min(rise("bs_mouth_press", u.press, lips), thin + u.press_support),
             rise("bs_mouth_roll", u.roll, lips),
-            rise("bs_mouth_press", u.press, lips),
         )
+        chin = rise("bs_chin_raise", u.chin_raise, lips)
         # The lip heights are measured at the midline: a mouth pulled to one side (a smirk,
         # lips pushed sideways) stretches the lips there, which is not a press.
         sideways = rise("bs_mouth_side", u.mouth_side, lips) >= 1.0
-        out[C["lip_press"]] = 0.0 if sideways else press
+        out[C["lip_press"]] = 0.0 if sideways else max(own, min(chin, own + u.chin_support))
         out[C["mouth_corners_down"]] = max(
             fall("corner_lift", u.corner_drop, lips), rise("bs_mouth_frown", u.frown, lips)
         )

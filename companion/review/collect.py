@@ -16,13 +16,14 @@ import numpy as np
 import numpy.typing as npt
 
 from companion.capture.video import VideoFileSource
+from companion.cues.baseline import BaselineConfig
 from companion.cues.signals import MEASURES, measure
 from companion.model import Face
 from companion.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
-MIN_SAMPLES = 10
+MIN_SAMPLES = BaselineConfig().min_samples
 """A face landmarked in fewer frames than this is a stray detection, never the main face
 (nor could the review learn its resting face: the engine's minimum for a baseline)."""
 

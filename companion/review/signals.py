@@ -42,7 +42,7 @@ BASELINE_MAX_S = 60.0
 CALM_FRACTION = 0.5
 """The resting mouth and cheeks come from this calmest fraction of the window's frames.
 
-Not the engine's `NeutralConfig.calm_fraction`, which is for a live call: a whole
+Not the engine's `BaselineConfig.calm_fraction`, which is for two seconds of warm-up: a whole
 take talks and smiles for more of its length, and a short take that smiles for most of it
 (a smile through three quarters of a clip, tried) had its smile taken as the rest."""
 
@@ -55,8 +55,9 @@ def review_config(window_s: float) -> CueConfig:
     two share one resting face.
     """
     base = CueConfig()
-    neutral = replace(base.neutral, window_s=max(window_s, 1e-3), calm_fraction=CALM_FRACTION)
-    return replace(base, neutral=neutral)
+    # The warm-up ends at the sample that reaches window_s; a hair less makes sure it does.
+    warmup = replace(base.baseline, warmup_s=max(0.0, window_s - 1e-6), calm_fraction=CALM_FRACTION)
+    return replace(base, baseline=warmup)
 
 
 def _as_recorded(cue: str) -> EventParams:
@@ -161,7 +162,6 @@ def replay_engine(series: FaceSeries, config: CueConfig) -> list[CueEvent]:
     engine = CueEngine(config=config)
     events: list[CueEvent] = []
     pid = series.participant
-    engine.prime({pid: [(float(t), x) for t, x in zip(series.t, series.measures, strict=True)]})
     for t, x in zip(series.t, series.measures, strict=True):
         events.extend(engine.update_measures(float(t), {pid: x}).events)
     events.extend(engine.finish(float(series.t[-1])).events)

@@ -1,6 +1,6 @@
 """Per-frame movement traces of one face against its own resting face (pure numpy).
 
-The resting face is the cue engine's neutral (`companion.cues.baseline.Neutral`), learned
+The resting face is the cue engine's baseline (`companion.cues.baseline.Baseline`), learned
 from a window of the recording with the configuration the review replays the engine with
 (`companion.review.signals`), so the traces and the engine's events share one rest: the
 median of every measure, the mouth and cheek measures from the calmer frames (least mouth
@@ -15,14 +15,13 @@ only they need are in `TraceUnits`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from companion.cues.baseline import MAD_TO_SIGMA, Neutral, NeutralConfig, Prior
+from companion.cues.baseline import MAD_TO_SIGMA, Baseline
 from companion.cues.engine import CueConfig
-from companion.cues.population import load_population
 from companion.cues.scoring import CUES, MEASURE_FLOOR, C, Units, intensities
 from companion.cues.signals import LOWER_FACE, MEASURES, M
 
@@ -85,12 +84,9 @@ class TraceUnits:
 class Rest:
     """The resting face: the engine's baselines, each measure's jitter, and the eyes at rest."""
 
-    centre: FloatArray
-    """The resting value of every measure (the engine's neutral over the window)."""
-    spread: FloatArray
-    """The resting spread of every measure."""
-    closed: FloatArray
-    """The resting value of every measure on the frames with closed lips."""
+    baseline: Baseline
+    closed: Baseline | None
+    """Baseline of the frames with closed lips (None: too few of them)."""
     jitter: FloatArray
     """Resting frame-to-frame jitter of every measure (see `jitter`)."""
     eyes_open: float
@@ -103,6 +99,18 @@ class Rest:
     """Resting squint score of the right and the left eye."""
     gaze: FloatArray
     """Resting eye-look scores (sideways, vertical)."""
+
+    @property
+    def centre(self) -> FloatArray:
+        """The baseline's centre of every measure."""
+        assert self.baseline.centre is not None
+        return self.baseline.centre
+
+    @property
+    def spread(self) -> FloatArray:
+        """The baseline's spread of every measure."""
+        assert self.baseline.spread is not None
+        return self.baseline.spread
 
 
 def resting_face(
@@ -120,19 +128,23 @@ def resting_face(
     cfg = config or CueConfig()
     upright = np.abs(measures[:, M["yaw"]]) <= cfg.max_yaw_deg
     rows = measures[upright] if upright.any() else measures
-    population = load_population()
-    whole = replace(cfg.neutral, window_s=float("inf"))
-    centre, spread = _neutral(population.rest, whole, rows)
-    closed, _ = _neutral(
-        population.closed, whole, rows[rows[:, M["lip_gap"]] < cfg.units.lips_closed]
+    baseline = Baseline.from_samples(
+        list(rows), MEASURE_FLOOR, cfg.baseline, M["mouth_activity"], CALM
+    )
+    closed_rows = rows[rows[:, M["lip_gap"]] < cfg.units.lips_closed]
+    closed = (
+        Baseline.from_samples(
+            list(closed_rows), MEASURE_FLOOR, cfg.baseline, M["mouth_activity"], CALM
+        )
+        if len(closed_rows) >= cfg.min_closed_samples
+        else None
     )
     eyes_open = float(np.percentile(measures[:, M["eye_open"]], EYES_OPEN_PERCENTILE))
     lid = float(np.percentile(measures[:, M["lower_lid"]], EYES_ENGAGED_PERCENTILE))
     each_open = np.maximum(np.percentile(eyes[:, :2], EYES_OPEN_PERCENTILE, axis=0), 1e-6)
     each_squint = np.percentile(eyes[:, 2:], EYES_ENGAGED_PERCENTILE, axis=0)
     return Rest(
-        centre,
-        spread,
+        baseline,
         closed,
         jitter(measures),
         max(eyes_open, 1e-6),
@@ -141,15 +153,6 @@ def resting_face(
         each_squint,
         np.median(gaze, axis=0),
     )
-
-
-def _neutral(
-    prior: Prior, config: NeutralConfig, rows: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """The engine's neutral (centre and spread) of ``rows``, as for a whole take."""
-    neutral = Neutral(prior, MEASURE_FLOOR, config, M["mouth_activity"], CALM)
-    neutral.prime([(i / 30.0, row) for i, row in enumerate(rows)])
-    return neutral.at(0.0)
 
 
 def jitter(samples: FloatArray) -> FloatArray:
@@ -167,7 +170,8 @@ def jitter(samples: FloatArray) -> FloatArray:
 
 def engine_intensities(measures: FloatArray, rest: Rest, units: Units) -> FloatArray:
     """The engine's cue intensities (n, len(CUES)) of every sample against ``rest``."""
-    rows = [intensities(x, rest.centre, units, rest.closed, rest.spread) for x in measures]
+    closed = None if rest.closed is None else rest.closed.centre
+    rows = [intensities(x, rest.centre, units, closed, rest.spread) for x in measures]
     return np.asarray(rows, dtype=np.float64).reshape(len(measures), len(CUES))
 
 
