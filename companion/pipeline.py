@@ -123,8 +123,9 @@ class PipelineConfig:
 
     @classmethod
     def offline(cls) -> PipelineConfig:
-        """Settings for a recorded video: every participant landmarked on every frame."""
-        return cls(still_level=None, scheduler=SchedulerConfig(budget_cores=None))
+        """Settings for a recorded video: every participant landmarked on every frame, and
+        every face found a participant (a recording shows people, not a call's photos)."""
+        return cls(still_level=None, alive_level=None, scheduler=SchedulerConfig(budget_cores=None))
 
 
 @dataclass(frozen=True)

@@ -339,7 +339,9 @@ def test_a_photo_is_never_a_participant_and_is_rarely_landmarked() -> None:
             "person": Person(Box(600, 100, 80, 80), COLOURS[1]),
         }
     )
-    results = _run(_pipeline(world), world, 0.0, 6.0)
+    config = PipelineConfig.offline()
+    config.alive_level = PipelineConfig().alive_level  # a live call, where photos are shown
+    results = _run(_pipeline(world, config), world, 0.0, 6.0)
     assert all(len(r.participants) <= 1 for r in results)
     assert len(results[-1].participants) == 1
     assert results[-1].participants[0].box.x == 600
