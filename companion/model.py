@@ -105,11 +105,15 @@ class Box:
         """Width times height."""
         return self.w * self.h
 
-    def iou(self, other: Box) -> float:
-        """Intersection over union with another box (0 when either is empty)."""
+    def overlap(self, other: Box) -> float:
+        """Area shared with another box (0 when they do not meet)."""
         ix = max(0.0, min(self.x + self.w, other.x + other.w) - max(self.x, other.x))
         iy = max(0.0, min(self.y + self.h, other.y + other.h) - max(self.y, other.y))
-        inter = ix * iy
+        return ix * iy
+
+    def iou(self, other: Box) -> float:
+        """Intersection over union with another box (0 when either is empty)."""
+        inter = self.overlap(other)
         union = self.area + other.area - inter
         return inter / union if union > 0 else 0.0
 

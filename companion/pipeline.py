@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -164,8 +164,8 @@ class _Area:
     box: Box
     last_search: float = -math.inf
     """Frame time its last search completed."""
-    pending: bool = False
-    """Whether a search of it is under way (windows queued)."""
+    queued: int = 0
+    """Its windows still in the search queue: a search of it is under way while any are."""
 
 
 @dataclass
@@ -290,9 +290,9 @@ class Pipeline:
         self._gallery = is_gallery(tiles)
         live = {a.box for a in areas}
         self._queue = deque(item for item in self._queue if item[0] in live)
-        queued = {item[0] for item in self._queue}
+        queued = Counter(item[0] for item in self._queue)
         for area in areas:
-            area.pending = area.box in queued
+            area.queued = queued[area.box]
         if changed and old:
             self._tracker.unsettle(t)
         if moved:
@@ -334,12 +334,12 @@ class Pipeline:
     def _enqueue_due_searches(self, t: float) -> None:
         added = False
         for area in self._areas:
-            if area.pending or t - area.last_search < self._search_interval(area.box):
+            if area.queued or t - area.last_search < self._search_interval(area.box):
                 continue
-            area.pending = True
             added = True
-            for window in search_windows(area.box, self._smallest_face(area.box)):
-                self._queue.append((area.box, window))
+            windows = search_windows(area.box, self._smallest_face(area.box))
+            area.queued = len(windows)
+            self._queue.extend((area.box, window) for window in windows)
         if added:
             # Coarse windows of every tile first: the large faces of a gallery are found in
             # its first few calls, a meeting room's small ones after.
@@ -348,14 +348,16 @@ class Pipeline:
     def _search(self, pixels: RGBImage, t: float) -> bool:
         found: list[Detection] = []
         where: dict[int, Box] = {}
-        finished: list[Box] = []
+        areas = {a.box: a for a in self._areas}
         ran = False
         height, width = pixels.shape[:2]
         followed = [tr.box for tr in self._tracker.tracks if tr.confirmed and not tr.failures]
         while self._queue and self._scheduler.can_search():
             area, window = self._queue.popleft()
-            if not any(item[0] == area for item in self._queue):
-                finished.append(area)
+            state = areas[area]
+            state.queued -= 1
+            if not state.queued:
+                state.last_search = t
             if any(_covers(face, window) for face in followed):
                 continue  # a followed face fills it: nobody else can be there
             started = self._clock()
@@ -380,10 +382,6 @@ class Pipeline:
                 look = signature(pixels, det.points, area) if det.points is not None else None
                 sightings.append(Sighting(det.box, det.points, look, area))
             self._tracker.update(sightings, t)
-        for done in self._areas:
-            if done.box in finished:
-                done.last_search = t
-                done.pending = False
         return ran
 
     # Identity checks
@@ -555,9 +553,7 @@ class Pipeline:
 
 def _covers(face: Box, window: Box) -> bool:
     """Whether ``face`` covers most (60 %) of ``window``."""
-    ix = max(0.0, min(face.x + face.w, window.x + window.w) - max(face.x, window.x))
-    iy = max(0.0, min(face.y + face.h, window.y + window.h) - max(face.y, window.y))
-    return window.area > 0 and ix * iy >= 0.6 * window.area
+    return window.area > 0 and face.overlap(window) >= 0.6 * window.area
 
 
 def _close_enough(old: Box, wanted: Box) -> bool:

@@ -121,7 +121,5 @@ def suppress_overlaps(detections: Sequence[Detection], threshold: float = 0.3) -
 def _same_face(a: Box, b: Box, threshold: float) -> bool:
     if a.iou(b) > threshold:
         return True
-    ix = max(0.0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
-    iy = max(0.0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
     smaller = min(a.area, b.area)
-    return smaller > 0 and ix * iy / smaller > 0.6
+    return smaller > 0 and a.overlap(b) / smaller > 0.6
