@@ -42,6 +42,7 @@ from companion.vision.tiling import (
     Detection,
     search_windows,
     suppress_overlaps,
+    too_small,
     touches_inner_edge,
 )
 from companion.vision.tracker import ParticipantTracker, Sighting, Track, TrackerConfig
@@ -97,7 +98,6 @@ class PipelineConfig:
     """Crop side as a multiple of a detector box (which spans eyes to mouth only)."""
     exclude: tuple[Box, ...] = ()
     """Regions never analysed, such as the user's own self-view tile."""
-    duplicate_iou: float = 0.5
     verify_interval_s: float = 0.25
     """Check each participant's appearance this often (ids follow people, not places)."""
     still_level: float | None = 0.5
@@ -166,6 +166,8 @@ class _Area:
     """Frame time its last search completed."""
     queued: int = 0
     """Its windows still in the search queue: a search of it is under way while any are."""
+    sought: float = 0.0
+    """The smallest face height the search under way looks for."""
 
 
 @dataclass
@@ -282,7 +284,7 @@ class Pipeline:
                 changed = moved = True
                 areas.append(_Area(box))
             elif overlap > 0.9:
-                areas.append(_Area(same.box, same.last_search))
+                areas.append(_Area(same.box, same.last_search, sought=same.sought))
             else:
                 moved = True
                 areas.append(_Area(box, same.last_search))
@@ -337,7 +339,8 @@ class Pipeline:
             if area.queued or t - area.last_search < self._search_interval(area.box):
                 continue
             added = True
-            windows = search_windows(area.box, self._smallest_face(area.box))
+            area.sought = self._smallest_face(area.box)
+            windows = search_windows(area.box, area.sought)
             area.queued = len(windows)
             self._queue.extend((area.box, window) for window in windows)
         if added:
@@ -370,6 +373,8 @@ class Pipeline:
             for det in detections:
                 box = det.box
                 if touches_inner_edge(box, window, width, height, origin=area):
+                    continue
+                if too_small(box, area, state.sought):
                     continue
                 if not area.contains_point(box.cx, box.cy) or self._excluded(box):
                     continue
@@ -532,13 +537,10 @@ class Pipeline:
                 self._tracker.remove(track.key)
 
     def _drop_duplicates(self, faces: dict[str, Face]) -> None:
-        """Two tracks on one face (a fast move can cause it): keep the older one."""
-        confirmed = [t for t in self._tracker.tracks if t.confirmed and t.id in faces]
-        for i, older in enumerate(confirmed):
-            for newer in confirmed[i + 1 :]:
-                if newer.id in faces and older.box.iou(newer.box) > self.config.duplicate_iou:
-                    faces.pop(newer.id, None)
-                    self._tracker.remove(newer.key)
+        """Two tracks on one face: keep the older id."""
+        for track in self._tracker.drop_duplicates():
+            if track.id is not None:
+                faces.pop(track.id, None)
 
     def _release_orphans(self) -> None:
         live = {t.key for t in self._tracker.tracks}

@@ -17,6 +17,7 @@ from companion.vision.tiling import (
     search_windows,
     suppress_overlaps,
     tile_grid,
+    too_small,
     touches_inner_edge,
 )
 
@@ -74,6 +75,21 @@ def test_search_windows_cover_the_area_whole_then_at_its_own_scale() -> None:
     assert max(w.h for w in tiled) == pytest.approx(350)
     # The finest windows hold a min_face face at the detector's reliable fraction.
     assert min(w.h for w in tiled) * FACE_TO_TILE_MIN <= 40
+
+
+def test_faces_much_smaller_than_any_sought_are_pictures_in_the_room_and_dropped() -> None:
+    # A 1080p meeting-room tile: its people's detector boxes are 31-39 px, the faces on
+    # the poster behind them 15 px (measured on the zoo's maximized Meet page).
+    room = Box(648, 162, 624, 351)
+    assert not too_small(Box(790, 294, 31, 31), room, min_face=24)
+    assert too_small(Box(756, 232, 15, 15), room, min_face=24)
+    # A tile holding one large face: its later searches seek faces half that size.
+    single = Box(0, 0, 640, 360)
+    assert not too_small(Box(200, 50, 120, 120), single, min_face=150)
+    assert too_small(Box(200, 50, 60, 60), single, min_face=150)
+    # A large camera scene seeks nothing below a sixteenth of its short side.
+    scene = Box(0, 0, 1920, 1080)
+    assert too_small(Box(0, 0, 40, 40), scene, min_face=24)
 
 
 def test_a_box_cut_by_a_window_edge_inside_the_area_is_flagged() -> None:

@@ -50,6 +50,37 @@ def test_a_detection_on_a_followed_face_at_another_scale_is_not_a_second_person(
     assert len(tracker.tracks) == 1
 
 
+def test_two_tracks_that_came_apart_on_one_face_keep_the_older_id() -> None:
+    # Seen on a meeting room's 1080p tile: one 31 px face under two boxes half a face
+    # apart (neither holds the other's centre), beside a neighbour.
+    tracker = ParticipantTracker()
+    boxes = [Box(917, 272, 31, 41), Box(1040, 275, 30, 35), Box(911, 293, 31, 40)]
+    tracker.update(boxes, 0.0)
+    face = _points(Box(899, 281, 31, 31))
+    slid = face + np.float32([3, 20])  # its eyes where the first fit has the mouth
+    for track, points in zip(
+        tracker.tracks, [face, _points(Box(1038, 278, 34, 34)), slid], strict=True
+    ):
+        tracker.observe(track.key, track.box, 0.0, points)
+    assert [p.id for p in tracker.participants()] == ["p1", "p2", "p3"]
+    dropped = tracker.drop_duplicates()
+    assert [d.id for d in dropped] == ["p3"]
+    assert [p.id for p in tracker.participants()] == ["p1", "p2"]
+    assert tracker.drop_duplicates() == []
+
+
+def test_close_neighbours_are_two_people_with_or_without_points() -> None:
+    tracker = ParticipantTracker()
+    # Cheek to cheek: faces a face width apart.
+    tracker.update([Box(0, 0, 100, 100), Box(100, 0, 100, 100)], 0.0)
+    _confirm_all(tracker, 0.0)
+    assert tracker.drop_duplicates() == []
+    for track in tracker.tracks:
+        tracker.observe(track.key, track.box, 0.1, _points(track.box))
+    assert tracker.drop_duplicates() == []
+    assert len(tracker.participants()) == 2
+
+
 def test_ids_follow_moving_boxes_frame_to_frame() -> None:
     tracker = ParticipantTracker()
     tracker.update([Box(0, 0, 50, 50), Box(300, 0, 50, 50)], 0.0)

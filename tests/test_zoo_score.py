@@ -120,6 +120,14 @@ def test_score_table(
     )
 
 
+def test_the_snapshot_with_the_most_duplicates_is_kept_to_show_where_they_were() -> None:
+    events = [line(1.0, p1=A, p2=B), line(2.0, p1=A, p2=B, p3=[40, 40, 40, 40]), line(3.0, p1=A)]
+    result = score(snapshots_from_events(events), TILES)
+    seen = result.as_dict()["duplicates_seen"]
+    assert result.duplicates == 1 and seen is not None
+    assert seen["t"] == 2.0 and [p["id"] for p in seen["participants"]] == ["p1", "p2", "p3"]
+
+
 def test_tile_of_takes_the_centre_and_the_smallest_enclosing_tile() -> None:
     tiles = [TileSpec("page", Box(0, 0, 500, 500), 0), TileSpec("a", Box(0, 0, 100, 100), 1)]
     assert tile_of(Box(80, 80, 40, 40), tiles) == 1  # centre (100, 100) on the edge of a

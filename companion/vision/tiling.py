@@ -24,6 +24,11 @@ WHOLE_AREA_MARGIN = 1.4
 """The whole-area window's side, as a multiple of the area's short side (at least its long
 side): a face as tall as its tile, or cut by the tile edge, then fills at most about 70%."""
 
+FOUND_TO_SOUGHT_MIN = 0.75
+"""Smallest detector box kept, as a fraction of the smallest face sought. A meeting-room
+tile's people give boxes of 31-39 px at 1080p and 23-29 px in a 1440 px window; the faces
+on a poster behind them, 15 and 11 px."""
+
 
 @dataclass(frozen=True, eq=False)
 class Detection:
@@ -63,6 +68,22 @@ meeting-room tile's 30 px faces are, a 1080p camera scene's 20 px crowd is not (
 landmarks of such faces could not be read anyway)."""
 
 
+def smallest_sought(area: Box, min_face: float) -> float:
+    """The smallest face searched for in ``area``: ``min_face``, or `AREA_TO_SMALLEST_FACE`
+    of the area's short side when that is larger."""
+    return max(min_face, min(area.w, area.h) / AREA_TO_SMALLEST_FACE)
+
+
+def too_small(found: Box, area: Box, min_face: float) -> bool:
+    """Whether a face the detector found in ``area`` is smaller than any face searched for
+    there: a picture in the room (a poster, a photo on the wall), not a participant.
+
+    The finest windows still show the detector faces a little smaller than the one
+    sought, and its box can be a quarter shorter than the face, hence `FOUND_TO_SOUGHT_MIN`.
+    """
+    return found.h < FOUND_TO_SOUGHT_MIN * smallest_sought(area, min_face)
+
+
 def search_windows(area: Box, min_face: float) -> list[Box]:
     """Detector windows over one layout tile (or a whole camera scene), in frame pixels.
 
@@ -73,7 +94,7 @@ def search_windows(area: Box, min_face: float) -> list[Box]:
     """
     side = max(area.w, area.h, WHOLE_AREA_MARGIN * min(area.w, area.h))
     whole = Box(area.cx - side / 2, area.cy - side / 2, side, side)
-    smallest = max(min_face, min(area.w, area.h) / AREA_TO_SMALLEST_FACE)
+    smallest = smallest_sought(area, min_face)
     return [whole] + [
         Box(area.x + t.x, area.y + t.y, t.w, t.h)
         for t in tile_grid(max(1, round(area.w)), max(1, round(area.h)), smallest)

@@ -114,6 +114,11 @@ class TrackerConfig:
     max_point_shift: float = 1.2
     """A match may move its eyes, nose and mouth at most this many eye distances on average."""
     point_weight: float = 0.5
+    same_face_points: float = 2.0
+    """Two participants whose eyes, nose and mouth lie on average within this many eye
+    distances are one face. Two people's faces are at least a face width (about 2.2 eye
+    distances) apart; a second fit that slid down a 31 px face of a meeting room, its
+    eyes on the first fit's mouth, lay 1.5 away."""
     backoff_s: float = 0.1
     """Wait after the first failed landmarking; doubles with each further failure."""
     max_backoff_s: float = 0.4
@@ -283,8 +288,31 @@ class ParticipantTracker:
         self._unrest_until = t + self.config.unrest_s
 
     def remove(self, key: int) -> None:
-        """Forget a track (for example a duplicate of another)."""
+        """Forget a track (for example one on an excluded region)."""
         self._tracks.pop(key, None)
+
+    def drop_duplicates(self) -> list[Track]:
+        """Forget each confirmed track on a face an older one follows; returns them.
+
+        Two tracks are on one face when their eyes, nose and mouth lie, on average, within
+        `TrackerConfig.same_face_points` eye distances of each other, or, without points,
+        when either box holds the other's centre. Tracks come apart on one face when a
+        sighting lands just outside a small face's box, and the landmarks fitted from it
+        slide down the face.
+        """
+        limit = self.config.same_face_points
+        kept: list[Track] = []
+        dropped: list[Track] = []
+        for track in self._tracks.values():
+            if not track.confirmed:
+                continue
+            if any(_on_one_face(older, track, limit) for older in kept):
+                dropped.append(track)
+            else:
+                kept.append(track)
+        for track in dropped:
+            del self._tracks[track.key]
+        return dropped
 
     def expire(self, t: float) -> list[Track]:
         """Drop confirmed tracks missing for too long; returns them. Forgets old departures.
@@ -422,3 +450,10 @@ class ParticipantTracker:
             if track.confirmed and self._looks_like_someone_else(track, seen.signature):
                 cost += _CONFLICT
         return cost
+
+
+def _on_one_face(a: Track, b: Track, eye_distances: float) -> bool:
+    if a.points is not None and b.points is not None:
+        apart = float(np.mean(np.hypot(*(a.points - b.points).T)))
+        return apart < eye_distances * max(eye_distance(a.points), eye_distance(b.points))
+    return a.box.contains_point(b.box.cx, b.box.cy) or b.box.contains_point(a.box.cx, a.box.cy)

@@ -62,6 +62,8 @@ class ZooScore:
     per_tile_found: list[int] = field(default_factory=list)
     false_ids: list[str] = field(default_factory=list)
     switched_ids: list[str] = field(default_factory=list)
+    duplicates_seen: Snapshot | None = None
+    """The snapshot with the most duplicates, to see where they were."""
 
     @property
     def everyone(self) -> bool:
@@ -81,6 +83,15 @@ class ZooScore:
             "participants_final": self.final_count,
             "false_ids": self.false_ids,
             "switched_ids": self.switched_ids,
+            "duplicates_seen": None
+            if self.duplicates_seen is None
+            else {
+                "t": self.duplicates_seen.t,
+                "participants": [
+                    {"id": pid, "box": box.as_list(1)}
+                    for pid, box in self.duplicates_seen.participants
+                ],
+            },
         }
 
 
@@ -151,7 +162,9 @@ def score(snapshots: Sequence[Snapshot], tiles: Sequence[TileSpec]) -> ZooScore:
     for snap, c in zip(snapshots, counted, strict=True):
         for pid in c.false_ids:
             false_ids[pid] = None
-        result.duplicates = max(result.duplicates, c.duplicates)
+        if c.duplicates > result.duplicates:
+            result.duplicates = c.duplicates
+            result.duplicates_seen = snap
         if c.found > result.found_max:
             result.found_max = c.found
             result.warmup_end_s = snap.t
