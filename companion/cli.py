@@ -90,17 +90,31 @@ def _add_eval_command(commands: _Commands) -> None:
         "report precision, recall and F1 per cue and per pattern, and false alarms on clips "
         "labelled neutral (matching rule of DESIGN.md).",
     )
-    evaluate.add_argument("--labels", type=Path, required=True, metavar="DIR", help="labels")
+    evaluate.add_argument(
+        "--labels",
+        type=Path,
+        required=True,
+        action="append",
+        metavar="DIR",
+        help="a folder of companion.labels/1 files (repeat for several folders)",
+    )
     evaluate.add_argument("--clips", type=Path, required=True, metavar="DIR", help="the clips")
     evaluate.add_argument("--json", type=Path, metavar="OUT", help="write companion.eval/1 here")
     evaluate.add_argument(
         "--rules", type=Path, metavar="FILE", help="cluster rules file (default: the packaged one)"
     )
     evaluate.add_argument(
-        "--leave-one-out",
+        "--split",
+        type=Path,
+        metavar="FILE",
+        help="companion.split/1 file naming the tune and validation clips (eval/split.json in "
+        "the repository); figures are then reported per set, validation first",
+    )
+    evaluate.add_argument(
+        "--tune",
         action="store_true",
-        help="also tune the engine's main settings on all clips but one and score that one, "
-        "for each clip in turn (a few minutes more)",
+        help="search the engine's main settings on the split's tune clips only, then score the "
+        "validation clips with them (a few minutes more)",
     )
 
 

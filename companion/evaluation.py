@@ -229,6 +229,11 @@ class Report:
 
     clips: list[ClipScore]
 
+    def subset(self, names: Iterable[str]) -> Report:
+        """The report of the clips named (in this report's order)."""
+        wanted = set(names)
+        return Report([c for c in self.clips if c.source in wanted])
+
     def cue_totals(self) -> dict[str, Tally]:
         """Per-cue counts summed over clips."""
         totals: dict[str, Tally] = {}
@@ -318,8 +323,24 @@ class Report:
         return "\n".join(lines)
 
 
-def load_labels(folder: Path) -> list[dict[str, Any]]:
-    """Every `companion.labels/1` file in ``folder`` (``*.json``), sorted by name."""
+def load_labels(folders: Sequence[Path]) -> list[dict[str, Any]]:
+    """Every `companion.labels/1` file in ``folders`` (``*.json``), sorted by clip name.
+
+    A clip labelled in two folders is an error: which labels count would be a guess.
+    """
+    docs: list[dict[str, Any]] = []
+    seen: dict[str, Path] = {}
+    for folder in folders:
+        for doc, path in _load_folder(folder):
+            name = str(doc["source"])
+            if name in seen:
+                raise InputError(f"{path}: {name} is labelled in {seen[name]} as well")
+            seen[name] = path
+            docs.append(doc)
+    return sorted(docs, key=lambda d: str(d["source"]))
+
+
+def _load_folder(folder: Path) -> list[tuple[dict[str, Any], Path]]:
     if not folder.is_dir():
         raise InputError(f"{folder}: labels folder not found")
     docs = []
@@ -333,7 +354,7 @@ def load_labels(folder: Path) -> list[dict[str, Any]]:
         for key in ("source", "labeled_cues", "participants"):
             if key not in doc:
                 raise InputError(f"{path}: missing {key!r}")
-        docs.append(doc)
+        docs.append((doc, path))
     if not docs:
         raise InputError(f"{folder}: no labels files (*.json)")
     return docs
@@ -355,9 +376,48 @@ def evaluate(
     return Report([score_clip(doc, analyse(doc), names) for doc in labels])
 
 
-def load_labelled_clips(labels_dir: Path, clips_dir: Path) -> list[dict[str, Any]]:
-    """The labels files of ``labels_dir``, each clip checked to be in ``clips_dir``."""
-    docs = load_labels(labels_dir)
+SPLIT_SCHEMA = "companion.split/1"
+SETS = ("validation", "tune", "unsplit")
+"""The sets a labelled clip can be in, in the order eval reports them."""
+
+
+@dataclass(frozen=True)
+class Split:
+    """A fixed split of the labelled clips: defaults are chosen on ``tune`` only, and
+    ``validation`` says how well they carry to faces they were never tuned on."""
+
+    tune: frozenset[str]
+    validation: frozenset[str]
+
+    def set_of(self, name: str) -> str:
+        """``validation``, ``tune`` or ``unsplit`` (a labelled clip the split does not list)."""
+        if name in self.validation:
+            return "validation"
+        return "tune" if name in self.tune else "unsplit"
+
+    def names(self, docs: Iterable[Mapping[str, Any]], which: str) -> list[str]:
+        """The clips of ``docs`` in the set ``which``."""
+        return [str(d["source"]) for d in docs if self.set_of(str(d["source"])) == which]
+
+
+def load_split(path: Path) -> Split:
+    """Read a `companion.split/1` file; a clip may not be in both sets."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: not a readable split file ({exc})") from exc
+    if not isinstance(doc, dict) or doc.get("schema") != SPLIT_SCHEMA:
+        raise InputError(f"{path}: not a {SPLIT_SCHEMA} file")
+    tune, validation = frozenset(doc.get("tune", [])), frozenset(doc.get("validation", []))
+    both = sorted(tune & validation)
+    if both:
+        raise InputError(f"{path}: in both tune and validation: {', '.join(both)}")
+    return Split(tune, validation)
+
+
+def load_labelled_clips(labels_dirs: Sequence[Path], clips_dir: Path) -> list[dict[str, Any]]:
+    """The labels files of ``labels_dirs``, each clip checked to be in ``clips_dir``."""
+    docs = load_labels(labels_dirs)
     for doc in docs:
         if not (clips_dir / str(doc["source"])).is_file():
             raise InputError(f"{clips_dir / str(doc['source'])}: labelled clip not found")
@@ -365,7 +425,7 @@ def load_labelled_clips(labels_dir: Path, clips_dir: Path) -> list[dict[str, Any
 
 
 def evaluate_clips(
-    labels_dir: Path,
+    labels_dirs: Sequence[Path],
     clips_dir: Path,
     rules: Path | None = None,
     on_clip: Callable[[str], None] | None = None,
@@ -378,7 +438,7 @@ def evaluate_clips(
     from companion.cues.engine import CueEngine
     from companion.cues.rules import load_rules
 
-    docs = load_labelled_clips(labels_dir, clips_dir)
+    docs = load_labelled_clips(labels_dirs, clips_dir)
     patterns = load_rules(rules)
 
     def analyse(doc: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -1,14 +1,15 @@
-"""Leave-one-clip-out: how well the cue engine's settings carry to a clip they were not tuned on.
+"""Tuning on the tune clips, judged on the validation clips: how well settings carry to faces
+they were not tuned on.
 
-    recordings = [record_clip(path) for path in clips]        # the pipeline runs once per clip
-    result = leave_one_out(labels, recordings, patterns)
+    recordings = {name: record_clip(path) for ...}       # the pipeline runs once per clip
+    result = tune_split(labels, recordings, patterns, split)
 
 Each clip's faces are measured once (`record_clip`); every candidate setting then replays
 the stored measures through the cue engine (`replay`), which builds the same analysis
 document `companion analyze` writes. The search (`descend`) is a coordinate descent over a
-few settings with a meaning (`SEARCH`), starting from the defaults. For each clip in turn
-the settings are chosen on all the others and that clip is scored with them; the pooled
-scores of the held-out clips are the leave-one-out figures.
+few settings with a meaning (`SEARCH`), starting from the defaults, on the tune clips of
+the fixed split (`companion.evaluation.Split`) only; the validation clips are then scored
+with what it picked.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from companion.cues.engine import CueConfig, CueEngine
 from companion.cues.events import EventParams
 from companion.cues.rules import Pattern
 from companion.cues.signals import Vector, measure
-from companion.evaluation import Report, evaluate
+from companion.errors import InputError
+from companion.evaluation import Report, Split, evaluate
 from companion.model import Box
 from companion.pipeline import Pipeline
 
@@ -34,7 +36,7 @@ SEARCH: Mapping[str, tuple[float, ...]] = {
     "on": (0.8, 1.0, 1.2),
     "off_ratio": (0.5, 0.6, 0.75),
     "min_duration_s": (0.1, 0.15, 0.2),
-    "merge_gap_s": (0.1, 0.2, 0.3),
+    "merge_gap_s": (0.1, 0.2, 0.35, 0.5),
     "calm_fraction": (0.5, 0.65, 0.8),
     "brow_scale": (0.75, 1.0, 1.3),
     "lip_scale": (0.75, 1.0, 1.3),
@@ -218,56 +220,49 @@ def descend(
 
 
 @dataclass(frozen=True)
-class LeaveOneOut:
-    """Settings chosen on all clips and scored in-sample, and the held-out scores."""
+class Tuned:
+    """Settings chosen on the tune clips, scored on the tune and the validation clips."""
 
     chosen: dict[str, float]
-    """The settings the search picks on every clip."""
-    in_sample: Report
-    held_out: Report
-    """Each clip scored with the settings picked on all the other clips."""
-    folds: dict[str, dict[str, float]]
-    """Per held-out clip, the settings its fold picked that differ from ``chosen``."""
+    """The settings the search picks on the tune clips."""
+    tune: Report
+    validation: Report
+    """The validation clips scored with ``chosen``: faces the search never saw."""
 
 
-def leave_one_out(
+def tune_split(
     labels: Sequence[Mapping[str, Any]],
     recordings: Mapping[str, ClipRecording],
     patterns: tuple[Pattern, ...],
+    split: Split,
     search: Mapping[str, Sequence[float]] = SEARCH,
-    on_fold: Callable[[str], None] | None = None,
-) -> LeaveOneOut:
-    """Tune on all clips but one, score that one, for every clip (see the module notes)."""
+) -> Tuned:
+    """Search the settings on the tune clips only, then score the validation clips."""
     scorer = Scorer(labels, recordings, patterns)
-    names = [str(doc["source"]) for doc in labels]
-    start = default_params()
-
-    def pick(on: Sequence[str]) -> dict[str, float]:
-        return descend(lambda p: objective(scorer.report(p, on)), start, search)
-
-    chosen = pick(names)
-    clips = []
-    folds: dict[str, dict[str, float]] = {}
-    for held in names:
-        if on_fold is not None:
-            on_fold(held)
-        params = pick([n for n in names if n != held])
-        folds[held] = {k: v for k, v in params.items() if v != chosen[k]}
-        clips += scorer.report(params, [held]).clips
-    return LeaveOneOut(chosen, scorer.report(chosen, names), Report(clips), folds)
+    tune = split.names(labels, "tune")
+    validation = split.names(labels, "validation")
+    if not tune:
+        raise InputError("the split names no labelled tune clip: nothing to tune on")
+    chosen = descend(lambda p: objective(scorer.report(p, tune)), default_params(), search)
+    return Tuned(chosen, scorer.report(chosen, tune), scorer.report(chosen, validation))
 
 
-def leave_one_out_clips(
-    labels_dir: Path,
+def tune_clips(
+    labels_dirs: Sequence[Path],
     clips_dir: Path,
+    split: Split,
     rules: Path | None = None,
     on_clip: Callable[[str], None] | None = None,
-) -> LeaveOneOut:
-    """`leave_one_out` on the labelled clips of ``labels_dir`` found in ``clips_dir``."""
+) -> Tuned:
+    """`tune_split` on the labelled clips of ``labels_dirs`` found in ``clips_dir``."""
     from companion.cues.rules import load_rules
     from companion.evaluation import load_labelled_clips
 
-    labels = load_labelled_clips(labels_dir, clips_dir)
+    labels = [
+        doc
+        for doc in load_labelled_clips(labels_dirs, clips_dir)
+        if split.set_of(str(doc["source"])) != "unsplit"
+    ]
     patterns = load_rules(rules)
     recordings = {}
     for doc in labels:
@@ -275,4 +270,4 @@ def leave_one_out_clips(
         if on_clip is not None:
             on_clip(name)
         recordings[name] = record_clip(clips_dir / name)
-    return leave_one_out(labels, recordings, patterns)
+    return tune_split(labels, recordings, patterns, split)

@@ -12,11 +12,14 @@ import pytest
 
 from companion.cli import main
 from companion.cues.rules import default_rules_text
+from companion.errors import InputError
 from companion.evaluation import (
     Report,
     Tally,
     evaluate,
     evaluate_clips,
+    load_labels,
+    load_split,
     max_matching,
     score_clip,
 )
@@ -155,6 +158,52 @@ def test_eval_command_on_a_real_clip(clip: ClipFinder, shared_data: Path, tmp_pa
     assert doc["neutral"]["clusters"] == 0
 
 
+def test_eval_reports_validation_first_and_each_set_apart(
+    clip: ClipFinder, shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tune, validation = tmp_path / "tune", tmp_path / "validation"
+    for folder, name in ((tune, "grid_brbk7n.mpg"), (validation, "grid_bbaf2n.mpg")):
+        folder.mkdir()
+        shutil.copy(shared_data / "labels" / f"{name}.json", folder)
+    split = tmp_path / "split.json"
+    split.write_text(
+        json.dumps(
+            {
+                "schema": "companion.split/1",
+                "tune": ["grid_brbk7n.mpg"],
+                "validation": ["grid_bbaf2n.mpg"],
+            }
+        )
+    )
+    clips = clip("grid_brbk7n.mpg").parent
+    clip("grid_bbaf2n.mpg")
+    out = tmp_path / "eval.json"
+    args = ["eval", "--labels", str(tune), "--labels", str(validation), "--clips", str(clips)]
+    assert main([*args, "--split", str(split), "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.index("validation: 1 clips") < printed.index("tune: 1 clips")
+    doc = json.loads(out.read_text())
+    assert [c["source"] for c in doc["sets"]["validation"]["clips"]] == ["grid_bbaf2n.mpg"]
+    assert [c["source"] for c in doc["sets"]["tune"]["clips"]] == ["grid_brbk7n.mpg"]
+
+
+def test_a_clip_in_both_sets_of_a_split_is_refused(tmp_path: Path) -> None:
+    split = tmp_path / "split.json"
+    split.write_text(
+        json.dumps({"schema": "companion.split/1", "tune": ["a"], "validation": ["a"]})
+    )
+    with pytest.raises(InputError, match="in both tune and validation: a"):
+        load_split(split)
+
+
+def test_a_clip_labelled_in_two_folders_is_refused(tmp_path: Path, shared_data: Path) -> None:
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(shared_data / "labels" / "grid_brbk7n.mpg.json", tmp_path / folder)
+    with pytest.raises(InputError, match="labelled in"):
+        load_labels([tmp_path / "one", tmp_path / "two"])
+
+
 def test_eval_command_reports_a_missing_clip(tmp_path: Path, shared_data: Path) -> None:
     labels = tmp_path / "labels"
     labels.mkdir()
@@ -178,7 +227,7 @@ def test_the_rules_file_is_read_once_before_any_clip(
         rules.write_text("{ not a rules file")  # a user editing the file mid-run
 
     report = evaluate_clips(
-        labels, clip("grid_brbk7n.mpg").parent, rules=rules, on_clip=edit_rules_while_running
+        [labels], clip("grid_brbk7n.mpg").parent, rules=rules, on_clip=edit_rules_while_running
     )
     assert [c.source for c in report.clips] == ["grid_brbk7n.mpg"]
     assert list(report.pattern_totals()) == ["tension", "drop"]

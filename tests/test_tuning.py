@@ -1,4 +1,4 @@
-"""Leave-one-clip-out: the replay builds what analyze builds, the search, and the folds."""
+"""Tuning on tune clips only: the replay builds what analyze builds, the search and the split."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ from pathlib import Path
 from companion.analysis import analyze_file
 from companion.cues.engine import CueConfig
 from companion.cues.rules import load_rules
+from companion.evaluation import Split
 from companion.tuning import (
     ClipRecording,
     config_for,
     default_params,
     descend,
-    leave_one_out,
     record_clip,
     replay,
+    tune_split,
 )
 
 ClipFinder = Callable[[str], Path]
@@ -57,16 +58,20 @@ def test_a_replay_of_the_recorded_faces_is_the_analysis(clip: ClipFinder) -> Non
     assert replayed == analysed
 
 
-def test_each_clip_is_scored_with_settings_picked_on_the_others(
+def test_settings_are_picked_on_the_tune_clips_and_scored_on_the_validation_ones(
     clip: ClipFinder, shared_data: Path
 ) -> None:
     labels = [json.loads((shared_data / "labels" / f"{name}.json").read_text()) for name in CLIPS]
     recordings = {name: _recorded(clip(name)) for name in CLIPS}
     patterns = load_rules(None)
-    fixed = leave_one_out(labels, recordings, patterns, search={"on": (1.0,)})
-    # nothing to choose: every fold uses the defaults, so held-out equals in-sample
-    assert fixed.chosen == default_params() and all(not d for d in fixed.folds.values())
-    assert fixed.held_out.cue_totals() == fixed.in_sample.cue_totals()
-    searched = leave_one_out(labels, recordings, patterns, search={"on": (0.6, 1.0, 1.4)})
-    assert set(searched.folds) == set(CLIPS)
-    assert [c.source for c in searched.held_out.clips] == list(CLIPS)
+    split = Split(tune=frozenset(CLIPS[:2]), validation=frozenset(CLIPS[2:]))
+    fixed = tune_split(labels, recordings, patterns, split, search={"on": (1.0,)})
+    assert fixed.chosen == default_params()  # nothing to choose
+    assert [c.source for c in fixed.tune.clips] == list(CLIPS[:2])
+    assert [c.source for c in fixed.validation.clips] == list(CLIPS[2:])
+    # the validation clip never takes part in the choice: changing its labels changes nothing
+    muted = [dict(doc) for doc in labels]
+    muted[2] = {**muted[2], "participants": []}
+    searched = tune_split(labels, recordings, patterns, split, search={"on": (0.6, 1.0, 1.4)})
+    again = tune_split(muted, recordings, patterns, split, search={"on": (0.6, 1.0, 1.4)})
+    assert searched.chosen == again.chosen

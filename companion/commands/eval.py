@@ -5,57 +5,78 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import Any
 
 from companion.atomic import check_writable, write_json_atomic
+from companion.evaluation import SETS, Report, Split
 
 log = logging.getLogger("companion")
 
+_HEADINGS = {
+    "validation": "validation: {n} clips the defaults were never tuned on",
+    "tune": "tune: {n} clips the defaults were chosen on",
+    "unsplit": "unsplit: {n} labelled clips the split does not list",
+}
+
 
 def handle(args: argparse.Namespace) -> int:
-    """Analyse every labelled clip, print the table and optionally write the JSON."""
-    from companion.evaluation import evaluate_clips
+    """Analyse every labelled clip, print the tables by set and optionally write the JSON."""
+    from companion.evaluation import evaluate_clips, load_split
 
     if args.json is not None:
         check_writable(args.json)
-    if args.leave_one_out:
-        return _leave_one_out(args)
+    split = load_split(args.split) if args.split is not None else Split(frozenset(), frozenset())
+    if args.tune:
+        return _tune(args, split)
     report = evaluate_clips(
         args.labels, args.clips, rules=args.rules, on_clip=lambda name: log.info("%s", name)
     )
+    sets = _by_set(report, split)
     if args.json is not None:
-        write_json_atomic(args.json, report.to_json())
-    sys.stdout.write(report.table() + "\n")
+        doc = report.to_json()
+        doc["sets"] = {name: part.to_json() for name, part in sets.items()}
+        write_json_atomic(args.json, doc)
+    sys.stdout.write(_tables(sets) + "\n")
     return 0
 
 
-def _leave_one_out(args: argparse.Namespace) -> int:
-    """In-sample figures of the settings the search picks, then the held-out figures."""
-    from companion.tuning import default_params, leave_one_out_clips
+def _by_set(report: Report, split: Split) -> dict[str, Report]:
+    """The report of each set that has clips, validation first."""
+    parts = {
+        name: report.subset(c.source for c in report.clips if split.set_of(c.source) == name)
+        for name in SETS
+    }
+    return {name: part for name, part in parts.items() if part.clips}
 
-    result = leave_one_out_clips(
-        args.labels, args.clips, rules=args.rules, on_clip=lambda name: log.info("%s", name)
+
+def _tables(sets: dict[str, Report]) -> str:
+    return "\n\n".join(
+        _HEADINGS[name].format(n=len(part.clips)) + "\n" + part.table()
+        for name, part in sets.items()
+    )
+
+
+def _tune(args: argparse.Namespace, split: Split) -> int:
+    """Search the settings on the tune clips, then score the validation clips with them."""
+    from companion.tuning import default_params, tune_clips
+
+    result = tune_clips(
+        args.labels, args.clips, split, rules=args.rules, on_clip=lambda n: log.info("%s", n)
     )
     defaults = default_params()
     changed = {k: v for k, v in result.chosen.items() if v != defaults[k]}
+    picked = ", ".join(f"{k} {v:g}" for k, v in changed.items()) or "the defaults"
     lines = [
-        "settings picked on all clips: "
-        + (", ".join(f"{k} {v:g}" for k, v in changed.items()) or "the defaults"),
-        result.in_sample.table(),
-        "",
-        "leave-one-clip-out (each clip scored with the settings picked on the others)",
-        result.held_out.table(),
-    ]
-    lines += [
-        f"  without {name}: " + ", ".join(f"{k} {v:g}" for k, v in diff.items())
-        for name, diff in result.folds.items()
-        if diff
+        f"settings picked on the {len(result.tune.clips)} tune clips: {picked}",
+        _tables({"validation": result.validation, "tune": result.tune}),
     ]
     if args.json is not None:
-        doc = result.in_sample.to_json()
-        doc["leave_one_out"] = {
+        doc: dict[str, Any] = {
             "picked": result.chosen,
-            "folds": result.folds,
-            "held_out": result.held_out.to_json(),
+            "sets": {
+                "validation": result.validation.to_json(),
+                "tune": result.tune.to_json(),
+            },
         }
         write_json_atomic(args.json, doc)
     sys.stdout.write("\n".join(lines) + "\n")
