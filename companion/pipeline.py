@@ -166,8 +166,6 @@ class _Area:
     """Frame time its last search completed."""
     queued: int = 0
     """Its windows still in the search queue: a search of it is under way while any are."""
-    sought: float = 0.0
-    """The smallest face height the search under way looks for."""
 
 
 @dataclass
@@ -284,7 +282,7 @@ class Pipeline:
                 changed = moved = True
                 areas.append(_Area(box))
             elif overlap > 0.9:
-                areas.append(_Area(same.box, same.last_search, sought=same.sought))
+                areas.append(_Area(same.box, same.last_search))
             else:
                 moved = True
                 areas.append(_Area(box, same.last_search))
@@ -339,8 +337,7 @@ class Pipeline:
             if area.queued or t - area.last_search < self._search_interval(area.box):
                 continue
             added = True
-            area.sought = self._smallest_face(area.box)
-            windows = search_windows(area.box, area.sought)
+            windows = search_windows(area.box, self._smallest_face(area.box))
             area.queued = len(windows)
             self._queue.extend((area.box, window) for window in windows)
         if added:
@@ -374,7 +371,7 @@ class Pipeline:
                 box = det.box
                 if touches_inner_edge(box, window, width, height, origin=area):
                     continue
-                if too_small(box, area, state.sought):
+                if too_small(box, area):
                     continue
                 if not area.contains_point(box.cx, box.cy) or self._excluded(box):
                     continue

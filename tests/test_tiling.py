@@ -77,19 +77,19 @@ def test_search_windows_cover_the_area_whole_then_at_its_own_scale() -> None:
     assert min(w.h for w in tiled) * FACE_TO_TILE_MIN <= 40
 
 
-def test_faces_much_smaller_than_any_sought_are_pictures_in_the_room_and_dropped() -> None:
+def test_faces_much_smaller_than_their_tile_allows_are_pictures_in_the_room() -> None:
     # A 1080p meeting-room tile: its people's detector boxes are 31-39 px, the faces on
     # the poster behind them 15 px (measured on the zoo's maximized Meet page).
     room = Box(648, 162, 624, 351)
-    assert not too_small(Box(790, 294, 31, 31), room, min_face=24)
-    assert too_small(Box(756, 232, 15, 15), room, min_face=24)
-    # A tile holding one large face: its later searches seek faces half that size.
-    single = Box(0, 0, 640, 360)
-    assert not too_small(Box(200, 50, 120, 120), single, min_face=150)
-    assert too_small(Box(200, 50, 60, 60), single, min_face=150)
-    # A large camera scene seeks nothing below a sixteenth of its short side.
+    assert not too_small(Box(790, 294, 31, 31), room)
+    assert too_small(Box(756, 232, 15, 15), room)
+    # A downscaled 7x7 gallery: 47 px tiles whose faces give 11-22 px boxes, all people.
+    tiny_tile = Box(0, 0, 84, 47)
+    assert not too_small(Box(30, 10, 11, 11), tiny_tile)
+    # A large camera scene: a 40 px face is someone at the back of the room.
     scene = Box(0, 0, 1920, 1080)
-    assert too_small(Box(0, 0, 40, 40), scene, min_face=24)
+    assert not too_small(Box(0, 0, 60, 60), scene)
+    assert too_small(Box(0, 0, 40, 40), scene)
 
 
 def test_a_box_cut_by_a_window_edge_inside_the_area_is_flagged() -> None:

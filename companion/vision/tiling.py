@@ -24,10 +24,12 @@ WHOLE_AREA_MARGIN = 1.4
 """The whole-area window's side, as a multiple of the area's short side (at least its long
 side): a face as tall as its tile, or cut by the tile edge, then fills at most about 70%."""
 
-FOUND_TO_SOUGHT_MIN = 0.75
-"""Smallest detector box kept, as a fraction of the smallest face sought. A meeting-room
-tile's people give boxes of 31-39 px at 1080p and 23-29 px in a 1440 px window; the faces
-on a poster behind them, 15 and 11 px."""
+AREA_TO_PICTURE_FACE = 19.0
+"""A detector box shorter than this fraction of its area's short side is a picture in the
+room, not a participant. A 1080p meeting-room tile (351 px) gives its people boxes of
+31-39 px and the faces on a poster behind them 15 px; a 1440 px window's room tile (280 px),
+23-29 and 11 px. A little above `AREA_TO_SMALLEST_FACE`, as the detector's box of a face is
+often shorter than the face."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,20 +70,14 @@ meeting-room tile's 30 px faces are, a 1080p camera scene's 20 px crowd is not (
 landmarks of such faces could not be read anyway)."""
 
 
-def smallest_sought(area: Box, min_face: float) -> float:
-    """The smallest face searched for in ``area``: ``min_face``, or `AREA_TO_SMALLEST_FACE`
-    of the area's short side when that is larger."""
-    return max(min_face, min(area.w, area.h) / AREA_TO_SMALLEST_FACE)
+def too_small(found: Box, area: Box) -> bool:
+    """Whether a face the detector found in ``area`` is too small for its area to be one of
+    its participants: a picture in the room (a poster, a photo on the wall).
 
-
-def too_small(found: Box, area: Box, min_face: float) -> bool:
-    """Whether a face the detector found in ``area`` is smaller than any face searched for
-    there: a picture in the room (a poster, a photo on the wall), not a participant.
-
-    The finest windows still show the detector faces a little smaller than the one
-    sought, and its box can be a quarter shorter than the face, hence `FOUND_TO_SOUGHT_MIN`.
+    Only the area's size decides, never the search's floor (`PipelineConfig.min_face`): in
+    a downscaled 7x7 gallery every tile is 47 px high and its faces give 11-22 px boxes.
     """
-    return found.h < FOUND_TO_SOUGHT_MIN * smallest_sought(area, min_face)
+    return found.h < min(area.w, area.h) / AREA_TO_PICTURE_FACE
 
 
 def search_windows(area: Box, min_face: float) -> list[Box]:
@@ -94,7 +90,7 @@ def search_windows(area: Box, min_face: float) -> list[Box]:
     """
     side = max(area.w, area.h, WHOLE_AREA_MARGIN * min(area.w, area.h))
     whole = Box(area.cx - side / 2, area.cy - side / 2, side, side)
-    smallest = smallest_sought(area, min_face)
+    smallest = max(min_face, min(area.w, area.h) / AREA_TO_SMALLEST_FACE)
     return [whole] + [
         Box(area.x + t.x, area.y + t.y, t.w, t.h)
         for t in tile_grid(max(1, round(area.w)), max(1, round(area.h)), smallest)
