@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from companion.capture.windows import WindowInfo, display_server, open_lister
@@ -16,7 +18,12 @@ from companion.capture.windows.follow import (
     WindowFollower,
     covered_fraction,
 )
-from companion.capture.windows.matching import meeting_kind, meeting_matcher, title_matcher
+from companion.capture.windows.matching import (
+    best_match,
+    meeting_kind,
+    meeting_matcher,
+    title_matcher,
+)
 from companion.errors import InputError
 from companion.model import Box
 
@@ -27,14 +34,61 @@ from companion.model import Box
         ("Zoom Meeting", "zoom", "zoom"),
         ("Zoom Webinar", "zoom.us", "zoom"),
         ("Zoom Meeting 40-Minutes", "Zoom.exe", "zoom"),
+        ("Zoom 회의", "Zoom.exe", "zoom"),
+        ("Zoom ミーティング", "zoom.us", "zoom"),
+        ("Zoom 会议", "zoom", "zoom"),
+        ("Zoom 會議", "Zoom.exe", "zoom"),
+        ("Zoom-Meeting", "zoom", "zoom"),
+        ("Réunion Zoom", "zoom.us", "zoom"),
+        ("Re\u0301union Zoom", "zoom.us", "zoom"),  # decomposed accent, as macOS may give
+        ("Reunión de Zoom", "Zoom.exe", "zoom"),
+        ("Reunião Zoom", "zoom", "zoom"),
+        ("Riunione Zoom", "zoom", "zoom"),
         ("Zoom Workplace", "zoom", None),
         ("Zoom", "zoom", None),
+        ("Zoom Cloud Meetings", "Zoom.exe", None),
+        ("Zoom Meetings", "zoom", None),
         ("Meet - abc-defg-hij - Google Chrome", "Google-chrome", "meet"),
         ("Meet - abc-defg-hij", "firefox", "meet"),
-        ("Google Meet - Chromium", "chromium", "meet"),
+        ("Meet \u2013 abc-defg-hij", "chrome", "meet"),
+        ("Meet \u2013 abc-defg-hij", "", "meet"),
+        ("Meet\u00a0\u2013\u00a0abc-defg-hij - Google Chrome", "chrome.exe", "meet"),
+        ("Meet \u2014 abc-defg-hij \u2014 Mozilla Firefox", "firefox", "meet"),
+        ("Meet \u2013 Weekly design review - Microsoft\u200b Edge", "msedge.exe", "meet"),
+        ("Meet - abc-defg-hij - Chromium", "chromium", "meet"),
+        ("Meet - abc-defg-hij - Brave", "brave-browser", "meet"),
+        ("meet.google.com/abc-defg-hij - Google Chrome", "Google-chrome", "meet"),
+        ("abc-defg-hij - Google Chrome", "Google-chrome", "meet"),
+        ("Google Meet", "Google-chrome", None),
+        ("Google Meet - Google Chrome", "chrome.exe", None),
+        ("Google Meet \u2014 Mozilla Firefox", "firefox", None),
+        ("Google Meet - Chromium", "chromium", None),
+        ("Meet - Google Chrome", "Google-chrome", None),
+        ("Notes on the abc-defg-hij bug - Google Chrome", "Google-chrome", None),
+        ("Meet \u2013 abc-defg-hij", "slack", None),
         ("Meet - notes.txt", "gedit", None),
         ("Meeting with Ana | Microsoft Teams", "ms-teams", "teams"),
+        ("Weekly sync | Microsoft Teams", "ms-teams.exe", "teams"),
+        ("Jane Doe | Microsoft Teams", "ms-teams", "teams"),
+        ("Meeting compact view | Microsoft Teams", "ms-teams.exe", "teams"),
+        ('Meeting in "General" | Microsoft Teams', "Teams.exe", "teams"),
+        ("Call with Jane Doe | Microsoft Teams", "Microsoft Teams", "teams"),
+        ("Weekly sync | Microsoft Teams", "Microsoft Teams (work or school)", "teams"),
+        ("Weekly sync | Microsoft Teams", "teams-for-linux", "teams"),
+        ("Weekly sync\u00a0|\u00a0Microsoft Teams", "", "teams"),
+        ("Weekly sync | Microsoft Teams - Google Chrome", "Google-chrome", "teams"),
         ("Chat | Microsoft Teams", "ms-teams", None),
+        ("Chat | Jane Doe | Microsoft Teams", "ms-teams.exe", None),
+        ("Calendar | Microsoft Teams", "ms-teams.exe", None),
+        ("Calendar | Microsoft Teams", "", None),
+        ("Activity | Microsoft Teams", "Microsoft Teams", None),
+        ("Teams | Microsoft Teams", "ms-teams", None),
+        ("Calls | Microsoft Teams", "ms-teams.exe", None),
+        ("Files | Microsoft Teams", "teams", None),
+        ("Apps | Microsoft Teams", "teams-for-linux", None),
+        ("Assignments | Microsoft Teams", "ms-teams", None),
+        ("Microsoft Teams", "ms-teams", None),
+        ("Weekly sync | Microsoft Teams", "gedit", None),
         ("Meeting notes - LibreOffice Writer", "libreoffice", None),
     ],
 )
@@ -142,6 +196,19 @@ def test_prefers_the_largest_matching_window() -> None:
     large = win(2, "Zoom Meeting", (0, 0, 1280, 720))
     follower = WindowFollower(Script([small, large]), meeting_matcher, 1, ignore_pids=frozenset())
     assert follower.poll().window == large
+
+
+def test_the_full_teams_meeting_window_wins_over_its_compact_view() -> None:
+    def teams(wid: int, title: str, box: Box, minimized: bool = False) -> WindowInfo:
+        return WindowInfo(wid, title, "ms-teams.exe", 10, box, box, minimized)
+
+    compact = teams(1, "Meeting compact view | Microsoft Teams", Box(1500, 40, 360, 200))
+    full = teams(2, "Weekly sync | Microsoft Teams", Box(0, 0, 1280, 720))
+    chat = teams(3, "Chat | Microsoft Teams", Box(0, 0, 1920, 1040))  # larger, not a call
+    for windows in ([compact, full, chat], [chat, full, compact]):
+        assert best_match(windows, meeting_matcher, frozenset()) == full
+    hidden = replace(full, minimized=True)
+    assert best_match([hidden, compact, chat], meeting_matcher, frozenset()) == compact
 
 
 def test_covered_fraction() -> None:

@@ -12,6 +12,7 @@ import signal
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -154,9 +155,11 @@ class Overlay:
         self.focus: str | None = None
         self.me: str | None = None
         self._notice: str | None = None
-        self._excluded: set[int] = set()
+        # Widgets, not id()s: cards come and go per prompt and CPython reuses the id of a
+        # freed one, which would let a new card skip both exclusion and masking.
+        self._excluded: weakref.WeakSet[object] = weakref.WeakSet()
         """Widgets the OS keeps out of screen captures (the rest are painted over)."""
-        self._tried: set[int] = set()
+        self._tried: weakref.WeakSet[object] = weakref.WeakSet()
         self._dialogs: list[object] = []
         self._first_run_placed = False
         self._shortcut = QShortcut(QKeySequence(SHORTCUT_TEXT), self.panel)
@@ -410,9 +413,9 @@ class Overlay:
 
         from companion.ui.geometry import from_rect, to_physical
 
-        boxes = [] if id(self.markers) in self._excluded else self.markers.painted_boxes()
+        boxes = [] if self.markers in self._excluded else self.markers.painted_boxes()
         for widget in QApplication.topLevelWidgets():
-            if widget is self.markers or not widget.isVisible() or id(widget) in self._excluded:
+            if widget is self.markers or not widget.isVisible() or widget in self._excluded:
                 continue
             boxes.append(from_rect(widget.frameGeometry()))
         self.runner.set_masks([to_physical(b) for b in boxes])
@@ -424,10 +427,10 @@ class Overlay:
 
         # One try per shown widget: where the OS cannot exclude it (X11) the answer does not
         # change, and the poll timer calls this every tick for the markers.
-        if isinstance(widget, QWidget) and id(widget) not in self._tried and widget.isVisible():
-            self._tried.add(id(widget))
+        if isinstance(widget, QWidget) and widget not in self._tried and widget.isVisible():
+            self._tried.add(widget)
             if exclude_from_capture(widget):
-                self._excluded.add(id(widget))
+                self._excluded.add(widget)
 
     # -- user actions ----------------------------------------------------------------
 

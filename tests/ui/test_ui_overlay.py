@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from idle_pipeline import REGION, NoFaces, NoLandmarks
 from pytestqt.qtbot import QtBot
 
 from companion.capture.windows.follow import FixedRegion
 from companion.live import LiveRunner, LiveSession
-from companion.model import Box, Cluster
+from companion.model import Box, Cluster, Prompt
 from companion.pipeline import Pipeline
 from companion.prompts.pacing import PacingConfig, Prompter
 from companion.settings import Settings, load_settings
@@ -128,3 +129,44 @@ def test_the_first_run_window_moves_off_the_meetings_faces(qtbot: QtBot, tmp_pat
     overlay.poll()
     assert dialog.pos() == where
     dialog.accept()
+
+
+def test_every_new_card_is_excluded_or_masked_though_ids_are_recycled(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import companion.ui.exclusion as exclusion
+    from companion.ui.geometry import from_rect, to_physical
+
+    asked: list[int] = []
+
+    def os_agrees_every_other_card(widget: object) -> bool:
+        asked.append(id(widget))
+        return len(asked) % 2 == 1
+
+    runner = LiveRunner(
+        lambda: FixedRegion(REGION), lambda: LiveSession(Pipeline(NoFaces(), NoLandmarks))
+    )
+    published: list[tuple[Box, ...]] = []
+    monkeypatch.setattr(runner, "set_masks", lambda masks: published.append(tuple(masks)))
+    monkeypatch.setattr(exclusion, "exclude_from_capture", os_agrees_every_other_card)
+    overlay = overlay_for(runner, tmp_path)  # not started: only cards are shown
+    qtbot.addWidget(overlay.panel)
+    seen: set[int] = set()
+    recycled = 0
+    for n in range(12):
+        overlay.show_prompt(Prompt("p1", "tension", float(n), f"Ask {n}?"), Box(200, 80, 90, 110))
+        card = overlay.card
+        assert isinstance(card, PromptCard)
+        recycled += id(card) in seen
+        seen.add(id(card))
+        assert asked[-1] == id(card) and len(asked) == n + 1, "each new card is offered"
+        box = to_physical(from_rect(card.frameGeometry()))
+        excluded = len(asked) % 2 == 1
+        assert (box in published[-1]) != excluded, "masked exactly when the OS refused"
+        del card
+        gc.collect()  # a card's animation holds it in a cycle: only the collector frees it
+    assert recycled, "CPython gave no freed card's id to a new one; the test proves nothing"
+    assert isinstance(overlay.card, PromptCard)
+    qtbot.addWidget(overlay.card)
