@@ -111,6 +111,12 @@ def _add_eval_command(commands: _Commands) -> None:
         "the repository); figures are then reported per set, validation first",
     )
     evaluate.add_argument(
+        "--early-movement",
+        action="store_true",
+        help="instead score each clip of one labelled person as if it started with that "
+        "person's longest brow or lip movement (does a moving start spoil what follows?)",
+    )
+    evaluate.add_argument(
         "--tune",
         action="store_true",
         help="search the engine's main settings on the split's tune clips only, then score the "

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from companion.atomic import check_writable, write_json_atomic
+from companion.errors import InputError
 from companion.evaluation import SETS, Report, Split
 
 log = logging.getLogger("companion")
@@ -17,6 +18,10 @@ _HEADINGS = {
     "tune": "tune: {n} clips the defaults were chosen on",
     "unsplit": "unsplit: {n} labelled clips the split does not list",
 }
+_EARLY_HEADING = (
+    "early movement: each clip of one labelled person starts with {lead:g} s of that person's "
+    "longest brow or lip movement, labelled as such"
+)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -27,16 +32,30 @@ def handle(args: argparse.Namespace) -> int:
         check_writable(args.json)
     split = load_split(args.split) if args.split is not None else Split(frozenset(), frozenset())
     if args.tune:
+        if args.early_movement:
+            raise InputError("--tune and --early-movement are separate runs: choose one")
         return _tune(args, split)
-    report = evaluate_clips(
-        args.labels, args.clips, rules=args.rules, on_clip=lambda name: log.info("%s", name)
-    )
+    if args.early_movement:
+        from companion.early_movement import early_movement_clips
+
+        report = early_movement_clips(
+            args.labels, args.clips, rules=args.rules, on_clip=lambda n: log.info("%s", n)
+        )
+    else:
+        report = evaluate_clips(
+            args.labels, args.clips, rules=args.rules, on_clip=lambda n: log.info("%s", n)
+        )
     sets = _by_set(report, split)
     if args.json is not None:
         doc = report.to_json()
         doc["sets"] = {name: part.to_json() for name, part in sets.items()}
         write_json_atomic(args.json, doc)
-    sys.stdout.write(_tables(sets) + "\n")
+    text = _tables(sets)
+    if args.early_movement:
+        from companion.early_movement import LEAD_S
+
+        text = _EARLY_HEADING.format(lead=LEAD_S) + "\n\n" + text
+    sys.stdout.write(text + "\n")
     return 0
 
 
