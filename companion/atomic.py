@@ -17,8 +17,30 @@ def check_writable(path: Path) -> None:
     """Fail early, with an `OutputError`, when ``path`` cannot be written as a file."""
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise OutputError(f"{path}: cannot write, folder {path.parent} does not exist")
+    _check_folder(path, path.parent)
+
+
+def check_writable_folder(folder: Path) -> None:
+    """Fail early, with an `OutputError`, when ``folder`` cannot be filled with files.
+
+    An existing folder must be writable; a new one must have a writable parent to be
+    created in.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder}: exists and is not a folder")
+    _check_folder(folder, folder if folder.is_dir() else folder.parent)
+
+
+def _check_folder(path: Path, folder: Path) -> None:
+    """``path`` is written by creating a file in ``folder``: it must be a writable folder."""
+    if not folder.exists():
+        raise OutputError(f"{path}: cannot write, folder {folder} does not exist")
+    if not folder.is_dir():
+        raise OutputError(f"{path}: cannot write, {folder} is a file, not a folder")
+    # access() also says no on a read-only file system; root passes the mode bits here
+    # just as it would when writing, so this refuses nothing that would have worked.
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"{path}: cannot write, folder {folder} is not writable")
 
 
 @contextlib.contextmanager

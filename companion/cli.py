@@ -1,8 +1,10 @@
 """The ``companion`` command.
 
-Exit codes: 0 done; 1 unexpected internal error; 2 bad command line; 3 unusable input;
+Exit codes: 0 done; 1 unexpected internal error; 2 bad command line; 3 unusable input
+(including no display for the overlay, and no window before ``run --wait`` ran out);
 4 face model missing or altered; 5 output cannot be written; 130 interrupted.
-Every error is one line on stderr; ``--verbose`` adds the details.
+Every error is one line on stderr; ``--verbose`` adds the details. With no command at all
+``companion`` is ``companion run``: app bundles and desktop entries start it that way.
 """
 
 from __future__ import annotations
@@ -44,13 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="companion",
         description="On-device video-call companion: notices brief facial movements and "
-        "suggests asking, never assumes.",
+        "suggests asking, never assumes. With no command, opens the overlay (companion run).",
     )
     parser.add_argument("--version", action="version", version=f"companion {__version__}")
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="log details and native library output"
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     analyze = commands.add_parser(
         "analyze",
@@ -201,6 +203,13 @@ def _add_live_commands(commands: _Commands) -> None:
         help="watch this screen rectangle instead (screen pixels)",
     )
     run.add_argument(
+        "--wait",
+        type=_seconds,
+        metavar="SECONDS",
+        help="give up (exit code 3) when no matching window appears within this long "
+        "(default: wait until stopped)",
+    )
+    run.add_argument(
         "--events-jsonl", type=Path, metavar="FILE", help="log participants and prompts here"
     )
     run.add_argument("--exit-after", type=float, metavar="SECONDS", help="stop after this long")
@@ -217,6 +226,16 @@ def _add_live_commands(commands: _Commands) -> None:
         help="list the meeting windows companion can attach to, with their geometry",
     )
     windows.add_argument("--all", action="store_true", help="list every window")
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):  # also refuses nan
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return seconds
 
 
 def _region(text: str) -> object:
@@ -267,7 +286,7 @@ def main(argv: Sequence[str] | None = None, network_guard: bool = False) -> int:
     ``network_guard`` refuses internet sockets for the rest of the process's life (see
     `companion.netguard`); the executable turns it on, in-process callers may not want it.
     """
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     configure_logging(verbose=args.verbose)
     if network_guard:
         block_internet_sockets()
@@ -285,6 +304,21 @@ def main(argv: Sequence[str] | None = None, network_guard: bool = False) -> int:
         log.info("internal error", exc_info=True)
         say(f"companion: internal error: {type(exc).__name__}: {exc} (run with --verbose)")
         return EXIT_INTERNAL
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The parsed command line (``sys.argv`` when None); no command means ``run``.
+
+    Exits with code 2 and one line on stderr when the command line is wrong.
+    """
+    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(words)
+    if args.command is None:
+        args = parser.parse_args([*words, "run"])
+    if args.command == "run" and args.wait is not None and args.region is not None:
+        parser.error("--wait waits for a window to appear; it does not go with --region")
+    return args
 
 
 def _handler(command: str) -> Callable[[argparse.Namespace], int]:

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from companion.atomic import atomic_text_writer, write_text_atomic
+from companion.atomic import (
+    atomic_text_writer,
+    check_writable,
+    check_writable_folder,
+    write_text_atomic,
+)
 from companion.errors import OutputError
 
 
@@ -33,3 +38,35 @@ def test_failure_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path) -> N
 def test_missing_folder_is_an_output_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="does not exist"):
         write_text_atomic(tmp_path / "nope" / "a.json", "x")
+
+
+def test_a_file_in_place_of_the_folder_is_an_output_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x")
+    with pytest.raises(OutputError, match="is a file, not a folder"):
+        check_writable(tmp_path / "notes.txt" / "a.json")
+    with pytest.raises(OutputError, match="is a file, not a folder"):
+        check_writable_folder(tmp_path / "notes.txt" / "report")
+    with pytest.raises(OutputError, match="exists and is not a folder"):
+        check_writable_folder(tmp_path / "notes.txt")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores permissions")
+def test_a_read_only_folder_is_an_output_error(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        with pytest.raises(OutputError, match="not writable"):
+            check_writable(locked / "a.json")
+        with pytest.raises(OutputError, match="not writable"):
+            check_writable_folder(locked)  # an existing report folder is written into
+        with pytest.raises(OutputError, match="not writable"):
+            check_writable_folder(locked / "report")
+    finally:
+        locked.chmod(0o700)
+
+
+def test_a_writable_folder_passes(tmp_path: Path) -> None:
+    check_writable(tmp_path / "a.json")
+    check_writable_folder(tmp_path / "report")
+    check_writable_folder(tmp_path)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import wave
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,8 +62,86 @@ def _ok(video: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict
 
 def test_one_by_one_pixel_video(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     video = _write_video(tmp_path / "dot.avi", [np.zeros((1, 1, 3), np.uint8)] * 3)
-    doc = _ok(video, tmp_path, capsys)
+    out = tmp_path / "out.json"
+    code, err = _analyze(video, out, capsys)
+    assert code == 0  # no face is an answer, not an error: the JSON is written
+    doc = json.loads(out.read_text())
     assert doc["participants"] == [] and doc["frames"] == 3
+    assert err == f"companion: no face found in {video}; {out} lists no participants\n"
+
+
+def _sine_wav(path: Path) -> Path:
+    samples = (np.sin(np.arange(8000) * 2 * np.pi * 440 / 8000) * 12000).astype("<i2")
+    with wave.open(str(path), "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(8000)
+        sound.writeframes(samples.tobytes())
+    return path
+
+
+def _sine_m4a(path: Path) -> Path:
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        pytest.skip("ffmpeg is not installed")
+    sine = "sine=frequency=440:duration=1"
+    subprocess.run(
+        [ffmpeg, "-loglevel", "error", "-y", "-f", "lavfi", "-i", sine, str(path)],
+        check=True,
+        timeout=60,
+    )
+    return path
+
+
+@pytest.mark.parametrize("make", [_sine_wav, _sine_m4a], ids=["wav", "m4a"])
+def test_a_sound_file_has_no_video_track(
+    make: Callable[[Path], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sound = make(tmp_path / f"talk.{make.__name__[-3:]}")
+    out = tmp_path / "out.json"
+    code, err = _analyze(sound, out, capsys)
+    assert code == 3
+    assert err == f"companion: error: {sound} has no video track, only sound\n"
+    assert not out.exists()
+
+
+def test_an_output_folder_that_cannot_be_written_fails_before_the_model_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_model(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the analysis started")
+
+    monkeypatch.setattr("companion.vision.stack.open_pipeline", no_model)
+    video = _write_video(tmp_path / "v.avi", [np.zeros((32, 32, 3), np.uint8)] * 3)
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    code, err = _analyze(video, tmp_path / "notes.txt" / "out.json", capsys)  # even for root
+    assert code == 5
+    assert err.count("\n") == 1 and "notes.txt is a file, not a folder" in err
+    if os.name != "posix" or os.geteuid() == 0:
+        return  # root writes into read-only folders; the case above covers it
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    try:
+        code, err = _analyze(video, locked / "out.json", capsys)
+    finally:
+        locked.chmod(0o700)
+    assert code == 5
+    assert err.count("\n") == 1 and "is not writable" in err
+    assert list(locked.iterdir()) == []
+
+
+def test_review_checks_its_report_folder_before_the_analysis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_review(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the analysis started")
+
+    monkeypatch.setattr("companion.review.run.run_review", no_review)
+    video = _write_video(tmp_path / "take.avi", [np.zeros((32, 32, 3), np.uint8)] * 3)
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    for argv in (["--out", str(tmp_path / "notes.txt" / "report")], ["--out", str(video)]):
+        assert main(["review", str(video), *argv]) == 5
+        assert capsys.readouterr().err.count("\n") == 1
 
 
 def test_8k_frame_with_a_face(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import wave
 from collections.abc import Callable
 from pathlib import Path
 
@@ -107,3 +108,17 @@ def test_a_header_that_overcounts_by_a_few_frames_is_not_truncation(clip: ClipFi
     _, source = _stamps(clip("pyfeat_no_face.mp4"))  # header says 98, 95 decode
     assert source.info.frame_count - source.frames_decoded == 3
     assert not source.truncated
+
+
+def test_a_sound_file_has_no_video_track(tmp_path: Path) -> None:
+    path = tmp_path / "talk.wav"
+    with wave.open(str(path), "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(8000)
+        sound.writeframes(b"\0\1" * 800)
+    with pytest.raises(InputError, match=r"talk\.wav has no video track, only sound"):
+        VideoFileSource(path)
+    renamed = path.rename(tmp_path / "talk.mp4")  # not named as sound: the general answer
+    with pytest.raises(InputError, match=r"not a readable video .*or no video track"):
+        VideoFileSource(renamed)

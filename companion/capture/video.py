@@ -25,6 +25,12 @@ _DEFAULT_FPS = 30.0
 _TRUNCATION_MIN_FRAMES = 5
 
 
+SOUND_SUFFIXES = frozenset(
+    {".aac", ".aif", ".aiff", ".flac", ".m4a", ".mp3", ".oga", ".ogg", ".opus", ".wav", ".wma"}
+)
+"""Files named as sound: OpenCV opens no file without a video track, and these say why."""
+
+
 @dataclass(frozen=True)
 class VideoInfo:
     """What the container says about a video before decoding it."""
@@ -49,11 +55,13 @@ class VideoFileSource(Closeable):
         self._check_path()
         self._capture = cv2.VideoCapture(str(self.path))
         if not self._capture.isOpened():
-            raise InputError(f"{self.path}: not a readable video (unknown format or codec)")
+            raise InputError(
+                self._unusable("not a readable video (unknown format or codec, or no video track)")
+            )
         ok, first = self._capture.read()
         if not ok or first is None:
             self._capture.release()
-            raise InputError(f"{self.path}: no frame could be decoded (unsupported codec?)")
+            raise InputError(self._unusable("no frame could be decoded (unsupported codec?)"))
         self._first: np.ndarray | None = first
         self._first_ms = float(self._capture.get(cv2.CAP_PROP_POS_MSEC))
         fps = float(self._capture.get(cv2.CAP_PROP_FPS))
@@ -79,6 +87,12 @@ class VideoFileSource(Closeable):
             raise InputError(f"{self.path}: cannot be read ({exc.strerror})") from exc
         if size == 0:
             raise InputError(f"{self.path}: file is empty")
+
+    def _unusable(self, why: str) -> str:
+        """The message for a file OpenCV cannot read: ``why``, unless it is named as sound."""
+        if self.path.suffix.lower() in SOUND_SUFFIXES:
+            return f"{self.path} has no video track, only sound"
+        return f"{self.path}: {why}"
 
     def frames(self) -> Iterator[Frame]:
         """Yield every decodable frame once; stamps increase strictly."""

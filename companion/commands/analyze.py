@@ -12,7 +12,12 @@ log = logging.getLogger("companion")
 
 
 def handle(args: argparse.Namespace) -> int:
-    """Analyse ``args.video``, write the JSON (and the signals CSV) and print a summary."""
+    """Analyse ``args.video``, write the JSON (and the signals CSV) and print a summary.
+
+    The outputs are checked once the video has opened, before the face model loads (see
+    `companion.analysis.process_file`). A video with no face at all is not an error: the
+    JSON is written, and a hint says so.
+    """
     from companion.analysis import analyze_file
     from companion.cues.engine import CueEngine
 
@@ -38,4 +43,6 @@ def handle(args: argparse.Namespace) -> int:
         f"{sum(len(p.clusters) for p in people)} cluster(s), "
         f"{sum(len(p.prompts) for p in people)} prompt(s)\n"
     )
+    if not people:
+        say(f"companion: no face found in {args.video}; {args.json} lists no participants")
     return 0

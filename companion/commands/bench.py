@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from companion.atomic import check_writable, write_json_atomic
+from companion.atomic import check_writable, check_writable_folder, write_json_atomic
 
 log = logging.getLogger("companion")
 
@@ -73,6 +73,9 @@ def _zoo(args: argparse.Namespace) -> int:
         raise InputError("--seconds must be positive")
     if args.json is not None:
         check_writable(args.json)
+    if args.shots is not None:
+        # The screenshots' folder is created with its parents: the first existing one counts.
+        check_writable_folder(next(p for p in (args.shots, *args.shots.parents) if p.exists()))
     config = ZooConfig(pages_named(args.page), seconds, args.screen, args.shots)
     doc = run_zoo(config, progress=lambda msg: say(f"companion: {msg}"))
     if args.json is not None:

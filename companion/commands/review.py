@@ -12,6 +12,11 @@ def handle(args: argparse.Namespace) -> int:
     """Review ``args.video``: write the report and the JSON, or open the player."""
     from companion.review.run import run_review
 
+    if args.player:
+        from companion.ui.qtenv import require_display
+
+        require_display()
+    _check_outputs(args)
     done = run_review(
         args.video, args.out, args.json, report=not args.player, progress=progress_bar
     )
@@ -24,3 +29,17 @@ def handle(args: argparse.Namespace) -> int:
 
         return show_player(args.video, done.review)
     return 0
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Fail now, not after the whole analysis, when an output could not be written."""
+    from companion.atomic import check_writable, check_writable_folder
+    from companion.review.report import default_out_dir
+
+    if args.json is not None:
+        check_writable(args.json)
+    if args.out is not None:
+        check_writable_folder(args.out)
+    elif not args.player and args.video.is_file():
+        # Beside a missing video, the missing folder would hide the clearer "no such file".
+        check_writable_folder(default_out_dir(args.video))
