@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +29,19 @@ class BaselineConfig:
     """One frame moves the baseline by at most this many spreads (outliers barely count)."""
     calm_fraction: float = 0.8
     """Calm measures are learned from this calmest fraction of the warm-up frames."""
+    recheck_window_s: float = 60.0
+    """Once ready, the neutral is checked against the face's frames of this last while ..."""
+    recheck_min_s: float = 4.0
+    """... as soon as they span this long ..."""
+    recheck_every_s: float = 0.5
+    """... this often ..."""
+    recheck_spreads: float = 1.0
+    """... and a measure whose centre over them lies further than this many spreads from
+    the neutral moves there at once. The warm-up is then only a first guess: a face that
+    frowned or pressed its lips while it was learned, and relaxed after, has its neutral
+    corrected within seconds, where the slow `follow_s` would take minutes and freezes
+    anyway while the relaxed face reads as a movement (chosen on the tune clips with
+    `companion eval --early-movement`, see docs/benchmarks.md)."""
 
 
 class Baseline:
@@ -41,7 +55,10 @@ class Baseline:
     smile held through part of the warm-up, or a talker's open mouth, does not become the
     neutral.
     After that `follow` moves the centre slowly towards new samples, except for the measures
-    that are frozen because a movement using them is under way.
+    that are frozen because a movement using them is under way, and checks it against the
+    centre of the recent frames (`BaselineConfig.recheck_window_s`), computed the same way:
+    a measure whose recent centre is far from the neutral takes it as its neutral. Measures
+    in ``kept`` (where the head and eyes point) only follow slowly.
     """
 
     def __init__(
@@ -50,12 +67,16 @@ class Baseline:
         config: BaselineConfig | None = None,
         activity_index: int | None = None,
         calm: Mask | None = None,
+        kept: Mask | None = None,
     ) -> None:
         self.config = config or BaselineConfig()
         self.floor = np.asarray(floor, dtype=np.float64)
         self.activity_index = activity_index
         self.calm = np.zeros(len(self.floor), dtype=bool) if calm is None else calm
+        self.kept = np.zeros(len(self.floor), dtype=bool) if kept is None else kept
         self._samples: list[Vector] = []
+        self._recent: deque[tuple[float, Vector]] = deque()
+        self._checked_t = -np.inf
         self._first_t: float | None = None
         self._last_t: float | None = None
         self.centre: Vector | None = None
@@ -69,11 +90,12 @@ class Baseline:
         config: BaselineConfig | None = None,
         activity_index: int | None = None,
         calm: Mask | None = None,
+        kept: Mask | None = None,
     ) -> Baseline:
         """A baseline made ready at once from ``samples`` (at least one)."""
         if not samples:
             raise ValueError("a baseline needs at least one sample")
-        baseline = cls(floor, config, activity_index, calm)
+        baseline = cls(floor, config, activity_index, calm, kept)
         baseline._settle(np.vstack(samples))
         return baseline
 
@@ -98,6 +120,12 @@ class Baseline:
         return True
 
     def _settle(self, stack: Vector) -> None:
+        centre, mad = self._centre_and_mad(stack)
+        self.centre = centre
+        self.spread = np.maximum(MAD_TO_SIGMA * mad, self.floor)
+
+    def _centre_and_mad(self, stack: Vector) -> tuple[Vector, Vector]:
+        """Median and MAD of ``stack``, the calm measures from its calmest rows only."""
         centre, mad = _median_mad(stack)
         if self.activity_index is not None and self.calm.any():
             keep = max(1, round(len(stack) * self.config.calm_fraction))
@@ -105,8 +133,7 @@ class Baseline:
             calm_centre, calm_mad = _median_mad(stack[calmest])
             centre = np.where(self.calm, calm_centre, centre)
             mad = np.where(self.calm, calm_mad, mad)
-        self.centre = centre
-        self.spread = np.maximum(MAD_TO_SIGMA * mad, self.floor)
+        return centre, mad
 
     def follow(self, t: float, x: Vector, frozen: Mask | None = None) -> None:
         """Move the centre a little towards ``x``; frozen measures stay where they are."""
@@ -120,6 +147,25 @@ class Baseline:
         if frozen is not None:
             step = np.where(frozen, 0.0, step)
         self.centre = self.centre + alpha * step
+        self._recheck(t, np.asarray(x, dtype=np.float64))
+
+    def _recheck(self, t: float, x: Vector) -> None:
+        """Keep the recent frames; a measure whose recent centre is far from the neutral
+        takes it (see `BaselineConfig.recheck_spreads`)."""
+        assert self.centre is not None and self.spread is not None
+        cfg = self.config
+        recent = self._recent
+        if recent and t <= recent[-1][0]:
+            return  # a frame seen already (the warm-up, scored once it is over)
+        recent.append((t, x))
+        while t - recent[0][0] > cfg.recheck_window_s:
+            recent.popleft()
+        if t - recent[0][0] < cfg.recheck_min_s or t - self._checked_t < cfg.recheck_every_s:
+            return
+        self._checked_t = t
+        centre, _ = self._centre_and_mad(np.vstack([v for _, v in recent]))
+        far = (np.abs(centre - self.centre) > cfg.recheck_spreads * self.spread) & ~self.kept
+        self.centre = np.where(far, centre, self.centre)
 
 
 def _median_mad(stack: Vector) -> tuple[Vector, Vector]:

@@ -5,7 +5,8 @@
     update.events, update.clusters, update.ready
     engine.finish(t)                     # at the end of a video
 
-Each participant gets a baseline learned in their first seconds (`BaselineConfig.warmup_s`).
+Each participant gets a baseline learned in their first seconds (`BaselineConfig.warmup_s`)
+and corrected from their recent frames once they have been seen a while (`Baseline`).
 Until it is ready nothing is scored for them (``ready[pid]`` is False). When it becomes
 ready, the warm-up frames are scored against it, so a movement in the very first seconds
 is still reported, late, in that update. After that every frame is scored as it comes.
@@ -31,6 +32,12 @@ from companion.cues.speech import SpeechConfig, SpeechState
 from companion.model import Cluster, CueEvent, Face
 
 _LOWER_FACE = np.array([name in LOWER_FACE for name in MEASURES], dtype=bool)
+_WHERE_LOOKING = np.array(
+    [name in ("pitch", "yaw", "iris_drop", "bs_look_down") for name in MEASURES], dtype=bool
+)
+"""Where the head and eyes point: only followed slowly, never re-learned from the recent
+frames (see `Baseline`). People look at notes and other screens for long stretches, and a
+face's muscles, not its direction, are what the neutral is for."""
 _POSE_CUES = frozenset({"look_away", "head_down"})
 _FACE_CUES = np.array([cue not in _POSE_CUES for cue in CUES], dtype=bool)
 """The cues read from the face itself rather than from where the head points."""
@@ -114,7 +121,9 @@ class _Person:
     def __init__(self, pid: str, config: CueConfig, patterns: tuple[Pattern, ...]) -> None:
         self.pid = pid
         self.config = config
-        self.baseline = Baseline(MEASURE_FLOOR, config.baseline, M["mouth_activity"], _LOWER_FACE)
+        self.baseline = Baseline(
+            MEASURE_FLOOR, config.baseline, M["mouth_activity"], _LOWER_FACE, _WHERE_LOOKING
+        )
         self.speech = SpeechState(config.speech)
         self.detectors = {cue: EventDetector(config.params(cue)) for cue in CUES}
         self.matcher = ClusterMatcher(patterns)
@@ -139,7 +148,12 @@ class _Person:
             closed = [w[1] for w in self.warmup if self._lips_closed(w[1])]
             if len(closed) >= self.config.min_closed_samples:
                 self.closed = Baseline.from_samples(
-                    closed, MEASURE_FLOOR, self.config.baseline, M["mouth_activity"], _LOWER_FACE
+                    closed,
+                    MEASURE_FLOOR,
+                    self.config.baseline,
+                    M["mouth_activity"],
+                    _LOWER_FACE,
+                    _WHERE_LOOKING,
                 )
             for wt, wx, wspeaking in self.warmup:
                 self._score(wt, wx, wspeaking, events, clusters)
