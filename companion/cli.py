@@ -113,6 +113,21 @@ def _add_eval_command(commands: _Commands) -> None:
         "the repository); figures are then reported per set, validation first",
     )
     evaluate.add_argument(
+        "--gallery",
+        type=int,
+        metavar="N",
+        help="instead play the clips of one labelled person N x N in a call gallery and "
+        "score each tile as the live pipeline read it (minutes)",
+    )
+    evaluate.add_argument(
+        "--gallery-fill",
+        choices=("webcam", "letterbox"),
+        default="webcam",
+        help="with --gallery: each video a 16:9 webcam picture filling its tile edge to edge "
+        "(webcam, as Meet and Teams draw them; the default) or whole with black bars "
+        "(letterbox, as Zoom)",
+    )
+    evaluate.add_argument(
         "--early-movement",
         action="store_true",
         help="instead score each clip of one labelled person as if it started with that "

@@ -22,41 +22,85 @@ _EARLY_HEADING = (
     "early movement: each clip of one labelled person starts with {lead:g} s of that person's "
     "longest brow or lip movement, labelled as such"
 )
+_GALLERY_HEADING = (
+    "gallery: the clips of one labelled person, {n}x{n} at {width}x{height} ({fill}), each "
+    "set in galleries of its own; live pipeline, {budget:g} core, {fps:g} frames a second"
+)
 
 
 def handle(args: argparse.Namespace) -> int:
     """Analyse every labelled clip, print the tables by set and optionally write the JSON."""
-    from companion.evaluation import evaluate_clips, load_split
+    from companion.evaluation import load_split
 
     if args.json is not None:
         check_writable(args.json)
     split = load_split(args.split) if args.split is not None else Split(frozenset(), frozenset())
+    modes = [name for name in ("tune", "early_movement", "gallery") if getattr(args, name)]
+    if len(modes) > 1:
+        flags = " and ".join("--" + m.replace("_", "-") for m in modes)
+        raise InputError(f"{flags} are separate runs: choose one")
     if args.tune:
-        if args.early_movement:
-            raise InputError("--tune and --early-movement are separate runs: choose one")
         return _tune(args, split)
-    if args.early_movement:
-        from companion.early_movement import early_movement_clips
-
-        report = early_movement_clips(
-            args.labels, args.clips, rules=args.rules, on_clip=lambda n: log.info("%s", n)
-        )
-    else:
-        report = evaluate_clips(
-            args.labels, args.clips, rules=args.rules, on_clip=lambda n: log.info("%s", n)
-        )
+    heading, report = _report(args, split)
     sets = _by_set(report, split)
     if args.json is not None:
         doc = report.to_json()
         doc["sets"] = {name: part.to_json() for name, part in sets.items()}
         write_json_atomic(args.json, doc)
     text = _tables(sets)
-    if args.early_movement:
-        from companion.early_movement import LEAD_S
-
-        text = _EARLY_HEADING.format(lead=LEAD_S) + "\n\n" + text
-    sys.stdout.write(text + "\n")
+    sys.stdout.write((heading + "\n\n" if heading else "") + text + "\n")
     return 0
+
+
+def _report(args: argparse.Namespace, split: Split) -> tuple[str | None, Report]:
+    """The evaluation the command line asks for, with a heading saying what it is."""
+    from companion.evaluation import evaluate_clips
+
+    if args.early_movement:
+        from companion.early_movement import LEAD_S, early_movement_clips
+
+        report = early_movement_clips(
+            args.labels, args.clips, rules=args.rules, on_clip=lambda n: log.info("%s", n)
+        )
+        return _EARLY_HEADING.format(lead=LEAD_S), report
+    if args.gallery is not None:
+        return _gallery(args, split)
+    report = evaluate_clips(
+        args.labels, args.clips, rules=args.rules, on_clip=lambda n: log.info("%s", n)
+    )
+    return None, report
+
+
+def _gallery(args: argparse.Namespace, split: Split) -> tuple[str, Report]:
+    """Each set's clips in galleries of their own, scored tile by tile."""
+    from companion.cues.rules import load_rules
+    from companion.evaluation import load_labelled_clips
+    from companion.gallery_eval import GalleryEvalConfig, evaluate_gallery
+
+    if args.gallery < 1:
+        raise InputError(f"--gallery must be at least 1, got {args.gallery}")
+    config = GalleryEvalConfig(n=args.gallery, fill=args.gallery_fill)
+    patterns = load_rules(args.rules)
+    docs = load_labelled_clips(args.labels, args.clips)
+    clips = []
+    for name in SETS:
+        part = [d for d in docs if split.set_of(str(d["source"])) == name]
+        if not part:
+            continue
+
+        def progress(i: int, count: int, name: str = name) -> None:
+            log.info("%s: gallery %d of %d", name, i + 1, count)
+
+        clips += evaluate_gallery(part, args.clips, patterns, config, progress).clips
+    heading = _GALLERY_HEADING.format(
+        n=config.n,
+        width=config.width,
+        height=config.height,
+        fill=config.fill,
+        budget=config.budget_cores,
+        fps=config.fps,
+    )
+    return heading, Report(clips)
 
 
 def _by_set(report: Report, split: Split) -> dict[str, Report]:
