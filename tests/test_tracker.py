@@ -81,6 +81,23 @@ def test_close_neighbours_are_two_people_with_or_without_points() -> None:
     assert len(tracker.participants()) == 2
 
 
+def test_a_fit_that_shrank_onto_part_of_a_face_is_the_same_face() -> None:
+    # Measured on the zoo's maximized Meet room tile: the older fit shrank to 23 px inside
+    # the 40 px box a new detection gave the same person (three quarters of its area).
+    tracker = ParticipantTracker()
+    tracker.update([Box(1224, 265, 24, 28)], 0.0)
+    _confirm_all(tracker, 0.0)
+    (older,) = tracker.tracks
+    slid = _points(Box(1224, 300, 24, 28))  # its last points lie below the face
+    tracker.observe(older.key, older.box, 0.1, slid)
+    tracker.update([Box(1224, 265, 24, 28), Box(1202, 262, 40, 43)], 0.2)
+    _confirm_all(tracker, 0.2)
+    newer = next(t for t in tracker.tracks if t.key != older.key)
+    tracker.observe(newer.key, newer.box, 0.3, _points(newer.box))
+    assert [t.key for t in tracker.drop_duplicates()] == [newer.key]
+    assert [p.id for p in tracker.participants()] == [older.id]
+
+
 def test_ids_follow_moving_boxes_frame_to_frame() -> None:
     tracker = ParticipantTracker()
     tracker.update([Box(0, 0, 50, 50), Box(300, 0, 50, 50)], 0.0)

@@ -119,6 +119,12 @@ class TrackerConfig:
     distances are one face. Two people's faces are at least a face width (about 2.2 eye
     distances) apart; a second fit that slid down a 31 px face of a meeting room, its
     eyes on the first fit's mouth, lay 1.5 away."""
+    same_face_overlap: float = 0.6
+    """A participant whose box lies this much (by area) inside another's is on the same
+    face, wherever its points are: a fit that shrank onto part of a 40 px face of a meeting
+    room (23 px, its box three quarters inside the box a new detection gave that face)
+    while a new track formed on the whole face. Side by side, two people's boxes share a
+    sliver at most."""
     backoff_s: float = 0.1
     """Wait after the first failed landmarking; doubles with each further failure."""
     max_backoff_s: float = 0.4
@@ -294,19 +300,23 @@ class ParticipantTracker:
     def drop_duplicates(self) -> list[Track]:
         """Forget each confirmed track on a face an older one follows; returns them.
 
-        Two tracks are on one face when their eyes, nose and mouth lie, on average, within
-        `TrackerConfig.same_face_points` eye distances of each other, or, without points,
-        when either box holds the other's centre. Tracks come apart on one face when a
-        sighting lands just outside a small face's box, and the landmarks fitted from it
-        slide down the face.
+        Two tracks are on one face when the smaller box lies mostly inside the larger
+        (`TrackerConfig.same_face_overlap`), or their eyes, nose and mouth lie, on average,
+        within `TrackerConfig.same_face_points` eye distances of each other, or, without
+        points, when either box holds the other's centre. Tracks come apart on one face when
+        a sighting lands just outside a small face's box, and the landmarks fitted from it
+        slide down the face, or when a fit shrinks onto part of the face.
         """
-        limit = self.config.same_face_points
+        cfg = self.config
         kept: list[Track] = []
         dropped: list[Track] = []
         for track in self._tracks.values():
             if not track.confirmed:
                 continue
-            if any(_on_one_face(older, track, limit) for older in kept):
+            if any(
+                _on_one_face(older, track, cfg.same_face_points, cfg.same_face_overlap)
+                for older in kept
+            ):
                 dropped.append(track)
             else:
                 kept.append(track)
@@ -452,7 +462,10 @@ class ParticipantTracker:
         return cost
 
 
-def _on_one_face(a: Track, b: Track, eye_distances: float) -> bool:
+def _on_one_face(a: Track, b: Track, eye_distances: float, overlap: float) -> bool:
+    smaller = min(a.box.area, b.box.area)
+    if smaller > 0 and a.box.overlap(b.box) >= overlap * smaller:
+        return True
     if a.points is not None and b.points is not None:
         apart = float(np.mean(np.hypot(*(a.points - b.points).T)))
         return apart < eye_distances * max(eye_distance(a.points), eye_distance(b.points))
