@@ -7,6 +7,7 @@ from PyQt6.QtGui import QColor, QPainter, QPaintEvent
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from companion.ui import theme
+from companion.ui.toolwindows import keep_in_view
 
 CARD_SIZE = (330, 136)
 """Logical pixels."""
@@ -57,6 +58,7 @@ class PromptCard(QWidget):
         )
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        keep_in_view(self)
         self.setFixedSize(*CARD_SIZE)
         self._fade_ms = fade_ms
         self._done = False

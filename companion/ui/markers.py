@@ -18,6 +18,7 @@ from companion.model import Box
 from companion.ui import theme
 from companion.ui.geometry import to_rect
 from companion.ui.layout import MARKER_THICKNESS, clip_box, marker_bar
+from companion.ui.toolwindows import keep_in_view
 
 LABEL_GAP = 4
 
@@ -95,6 +96,7 @@ class MarkerLayer(QWidget):
         )
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        keep_in_view(self)
         self._font = QFont()
         self._font.setPixelSize(10)
         self._markers: list[Marker] = []

@@ -18,6 +18,7 @@ from PyQt6.QtWidgets import (
 
 from companion.ui import theme
 from companion.ui.ideas import IdeasMenu
+from companion.ui.toolwindows import keep_in_view
 
 PANEL_SIZE = (270, 172)
 """Logical pixels."""
@@ -77,6 +78,7 @@ class Panel(QWidget):
         )
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        keep_in_view(self)
         self.setFixedSize(*PANEL_SIZE)
         self.pinned = False
         self._drag_from: QPoint | None = None

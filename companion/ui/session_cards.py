@@ -16,6 +16,7 @@ from PyQt6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBo
 
 from companion.prompts.session import CalmRoutine, ReflectionCard
 from companion.ui.card import paint_card
+from companion.ui.toolwindows import keep_in_view
 
 ROUTINE_SIZE = (330, 170)
 """Logical pixels."""
@@ -39,6 +40,7 @@ class _SessionCard(QWidget):
             | Qt.WindowType.WindowStaysOnTopHint
         )
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        keep_in_view(self)
         self.title_label = QLabel(title.upper())
         self.title_label.setProperty("role", "title")
         self.close_button = QPushButton(close_text)

@@ -4,14 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 python3 -m pip install -q "pyinstaller>=6.10" ".[dev]"
-pyinstaller packaging/pyinstaller/companion.spec --noconfirm --clean --distpath dist --workpath build/pyinstaller
+# The spec's BUNDLE() lays out Companion.app (Contents/MacOS, Frameworks, Resources and the
+# Info.plist from packaging/macos) and signs it. The Screen Recording grant is tied to the
+# code signature, so PyInstaller signs every collected binary and then the app with this one
+# identity and the hardened runtime; otherwise macOS asks again after each build.
+COMPANION_CODESIGN_IDENTITY="$IDENTITY" \
+    pyinstaller packaging/pyinstaller/companion.spec --noconfirm --clean \
+    --distpath dist --workpath build/pyinstaller
 APP=dist/Companion.app
-rm -rf "$APP" && mkdir -p "$APP/Contents/MacOS" "$APP/Contents/Resources"
-cp -R dist/companion/. "$APP/Contents/MacOS/"
-cp packaging/macos/Info.plist "$APP/Contents/Info.plist"
-# The Screen Recording grant is tied to the code signature: sign every binary with the same
-# identity and the hardened runtime, or macOS asks again after each build.
-codesign --force --deep --options runtime --timestamp --sign "$IDENTITY" "$APP"
+codesign --verify --deep --strict --verbose=2 "$APP"
 ditto -c -k --keepParent "$APP" dist/Companion.zip
 xcrun notarytool submit dist/Companion.zip --keychain-profile "$NOTARY_PROFILE" --wait
 xcrun stapler staple "$APP"

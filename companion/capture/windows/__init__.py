@@ -32,6 +32,9 @@ class WindowInfo:
     box: Box
     frame: Box
     minimized: bool = False
+    see_through: bool = False
+    """Shows what is under it (click-through, fully transparent, a tool palette or a window
+    that never takes focus, such as a game overlay): it never counts as covering another."""
 
 
 class WindowLister(Protocol):

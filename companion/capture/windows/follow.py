@@ -8,12 +8,13 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 
 from companion.capture.windows import WindowInfo, WindowLister
-from companion.capture.windows.matching import WindowMatcher, best_match
+from companion.capture.windows.macos import owner_only_kind
+from companion.capture.windows.matching import WindowMatcher, best_match, meeting_matcher
 from companion.model import Box
 
 SEARCHING = "searching"
@@ -34,6 +35,8 @@ class TargetState:
     status: str
     region: Box | None = None
     window: WindowInfo | None = None
+    note: str | None = None
+    """What the user should know meanwhile (macOS hiding window titles), or None."""
 
     @property
     def watching(self) -> bool:
@@ -41,9 +44,13 @@ class TargetState:
         return self.status == WATCHING and self.region is not None
 
     def describe(self) -> str:
-        """One short line for the status display."""
-        name = f'"{self.window.title}"' if self.window is not None else "the meeting window"
-        return {
+        """One short line for the status display, and the note on a second line."""
+        name = "the meeting window"
+        if self.window is not None and self.window.title:
+            name = f'"{self.window.title}"'
+        elif self.window is not None and self.window.owner:
+            name = f"the {self.window.owner} window"  # macOS without titles
+        line = {
             SEARCHING: "Looking for a meeting window",
             CONFIRMING: f"Found {name}, checking it stays",
             WATCHING: f"Watching {name}" if self.window else "Watching the chosen region",
@@ -51,6 +58,7 @@ class TargetState:
             COVERED: f"Paused: {name} is covered by another window",
             CLOSED: f"{name} closed; looking for a meeting window",
         }.get(self.status, self.status)
+        return f"{line}\n{self.note}" if self.note else line
 
 
 class CaptureTarget(Protocol):
@@ -89,7 +97,11 @@ class WindowFollower:
     followed by its id: moves and resizes update the region; minimised or mostly covered
     (more than ``covered_limit`` of its area under other windows) pauses; gone detaches and
     the search starts again. Windows of ``ignore_pids`` (our own overlay) never match and
-    never count as covering.
+    never count as covering, nor do see-through windows (`WindowInfo.see_through`).
+
+    A lister that says ``titles_hidden`` (macOS without Screen Recording permission) makes
+    meeting matching fall back on the owner (`matcher_for`), and its ``notice`` goes with
+    every state.
     """
 
     def __init__(
@@ -101,7 +113,8 @@ class WindowFollower:
         ignore_pids: frozenset[int] | None = None,
     ) -> None:
         self._lister = lister
-        self._matcher = matcher
+        self._matcher = matcher_for(matcher, bool(getattr(lister, "titles_hidden", False)))
+        self.note = cast("str | None", getattr(lister, "notice", None))
         self.confirm_polls = max(1, confirm_polls)
         self.covered_limit = covered_limit
         self.ignore_pids = ignore_pids if ignore_pids is not None else frozenset({os.getpid()})
@@ -129,13 +142,13 @@ class WindowFollower:
         found = best_match(windows, self._matcher, self.ignore_pids)
         if found is None:
             self._candidate, self._seen = None, 0
-            return TargetState(SEARCHING)
+            return self._state(SEARCHING)
         if found.id == self._candidate:
             self._seen += 1
         else:
             self._candidate, self._seen = found.id, 1
         if self._seen < self.confirm_polls:
-            return TargetState(CONFIRMING, window=found)
+            return self._state(CONFIRMING, window=found)
         self._attached = found.id
         return self._follow(windows, found.id)
 
@@ -143,18 +156,43 @@ class WindowFollower:
         index = next((i for i, w in enumerate(windows) if w.id == wid), None)
         if index is None:
             self._attached, self._candidate, self._seen = None, None, 0
-            return TargetState(CLOSED)
+            return self._state(CLOSED)
         window = windows[index]
         if window.minimized:
-            return TargetState(MINIMIZED, window=window)
+            return self._state(MINIMIZED, window=window)
         above = [
             w.frame
             for w in windows[index + 1 :]
-            if w.pid not in self.ignore_pids and not w.minimized
+            if w.pid not in self.ignore_pids and not w.minimized and not w.see_through
         ]
         if covered_fraction(window.box, above) > self.covered_limit:
-            return TargetState(COVERED, window=window)
-        return TargetState(WATCHING, window.box, window)
+            return self._state(COVERED, window=window)
+        return self._state(WATCHING, window.box, window)
+
+    def _state(
+        self, status: str, region: Box | None = None, window: WindowInfo | None = None
+    ) -> TargetState:
+        return TargetState(status, region, window, self.note)
+
+
+def matcher_for(matcher: WindowMatcher, titles_hidden: bool) -> WindowMatcher:
+    """The matcher to use: ``matcher``, or meeting matching by owner while titles are hidden.
+
+    Only `meeting_matcher` falls back (`with_owner_fallback`): a title the user asked
+    for (``--attach``) cannot be checked without titles, so nothing matches it then.
+    """
+    if titles_hidden and matcher is meeting_matcher:
+        return with_owner_fallback(matcher)
+    return matcher
+
+
+def with_owner_fallback(matcher: WindowMatcher) -> WindowMatcher:
+    """``matcher``, and untitled windows of Zoom or Teams by their owner (`owner_only_kind`)."""
+
+    def match(window: WindowInfo) -> bool:
+        return matcher(window) or owner_only_kind(window.title, window.owner) is not None
+
+    return match
 
 
 def covered_fraction(box: Box, covers: Sequence[Box], cell: float = 8.0) -> float:
