@@ -5,6 +5,10 @@ Exit codes: 0 done; 1 unexpected internal error; 2 bad command line; 3 unusable 
 4 face model missing or altered; 5 output cannot be written; 130 interrupted.
 Every error is one line on stderr; ``--verbose`` adds the details. With no command at all
 ``companion`` is ``companion run``: app bundles and desktop entries start it that way.
+
+The Windows app is a windowed executable, which Python starts with ``sys.stdout`` and
+``sys.stderr`` set to None: `main` then writes them to the null device (the log file still
+gets every error).
 """
 
 from __future__ import annotations
@@ -301,6 +305,11 @@ def main(argv: Sequence[str] | None = None, network_guard: bool = False) -> int:
     ``network_guard`` refuses internet sockets for the rest of the process's life (see
     `companion.netguard`); the executable turns it on, in-process callers may not want it.
     """
+    with _standard_streams():
+        return _main(argv, network_guard)
+
+
+def _main(argv: Sequence[str] | None, network_guard: bool) -> int:
     args = parse_args(argv)
     configure_logging(verbose=args.verbose)
     if network_guard:
@@ -319,6 +328,31 @@ def main(argv: Sequence[str] | None = None, network_guard: bool = False) -> int:
         log.info("internal error", exc_info=True)
         say(f"companion: internal error: {type(exc).__name__}: {exc} (run with --verbose)")
         return EXIT_INTERNAL
+
+
+def missing_streams(stdout: object, stderr: object) -> tuple[str, ...]:
+    """The names of the standard streams that are None (both in a windowed build)."""
+    return tuple(name for name, s in (("stdout", stdout), ("stderr", stderr)) if s is None)
+
+
+@contextlib.contextmanager
+def _standard_streams() -> Iterator[None]:
+    """Give a missing ``sys.stdout`` / ``sys.stderr`` the null device for the command's
+    length, so printing, `say`, argparse and logging to stderr write nowhere instead of
+    raising; the streams are put back as they were afterwards."""
+    missing = missing_streams(sys.stdout, sys.stderr)
+    if not missing:
+        yield
+        return
+    sink = Path(os.devnull).open("w", encoding="utf-8")  # noqa: SIM115 (closed below)
+    for name in missing:
+        setattr(sys, name, sink)
+    try:
+        yield
+    finally:
+        for name in missing:
+            setattr(sys, name, None)
+        sink.close()
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -344,9 +378,15 @@ def _handler(command: str) -> Callable[[argparse.Namespace], int]:
 
 
 def say(line: str) -> None:
-    """One line on stderr, at once: how the commands speak to the user besides their output."""
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
+    """One line on stderr, at once: how the commands speak to the user besides their output.
+
+    Nothing when there is no stderr (a windowed build outside `main`).
+    """
+    stream = sys.stderr
+    if stream is None:
+        return
+    stream.write(line + "\n")
+    stream.flush()
 
 
 @contextlib.contextmanager

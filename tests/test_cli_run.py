@@ -1,4 +1,5 @@
-"""`companion run` and `companion` alone: no display, waiting for a window, the default command.
+"""`companion run` and `companion` alone: no display, waiting for a window, the default command;
+`companion windows`; the command line without stdout and stderr (a windowed build).
 
 Nothing here opens a window: every path tested ends before Qt starts, and the Qt entry
 points are replaced by functions that fail the test if they are reached.
@@ -13,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from companion.capture.windows import WindowInfo
-from companion.cli import main, parse_args
+from companion.capture.windows.macos import TITLES_HIDDEN_NOTE
+from companion.cli import main, missing_streams, parse_args
 from companion.commands import run as run_command
+from companion.commands import windows as windows_command
 from companion.errors import InputError
 from companion.model import Box
 from companion.ui.qtenv import NO_DISPLAY_MESSAGE, has_display
@@ -220,3 +223,88 @@ def test_no_command_dispatches_to_the_run_handler(monkeypatch: pytest.MonkeyPatc
     assert main([]) == 0
     assert [a.command for a in seen] == ["run"]
     assert seen[0].attach is None and seen[0].region is None and not seen[0].headless
+
+
+# -- a windowed build: no stdout, no stderr ------------------------------------------
+
+
+def test_a_windowed_build_without_stdout_or_stderr_still_reports_its_exit_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+    video = tmp_path / "missing.mp4"
+    assert main(["analyze", str(video), "--json", str(tmp_path / "out.json")]) == 3
+    assert main(["--verbose", "analyze", str(video), "--json", str(tmp_path / "o.json")]) == 3
+    with pytest.raises(SystemExit) as bad:
+        main(["--no-such-option"])
+    assert bad.value.code == 2
+    assert sys.stdout is None and sys.stderr is None  # put back as they were
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_streams() -> None:
+    assert missing_streams(None, None) == ("stdout", "stderr")
+    assert missing_streams(sys.__stdout__, None) == ("stderr",)
+    assert missing_streams(sys.__stdout__, sys.__stderr__) == ()
+
+
+# -- matching while macOS hides window titles ---------------------------------------
+
+
+class HiddenTitles(Lister):
+    """A macOS lister refused Screen Recording: titles are empty."""
+
+    titles_hidden = True
+    notice = TITLES_HIDDEN_NOTE
+
+
+def untitled(wid: int, owner: str, w: float = 800) -> WindowInfo:
+    box = Box(100, 100, w, 450)
+    return WindowInfo(wid, "", owner, 10 + wid, box, box)
+
+
+def test_wait_finds_an_untitled_zoom_window_while_titles_are_hidden(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lister = HiddenTitles([untitled(1, "zoom.us")])
+    run_command.wait_for_window(None, 5.0, lambda: lister)
+    assert capsys.readouterr().err == ""  # found at once: nothing announced
+    shown = Lister([untitled(1, "zoom.us")])  # the same window, titles not hidden: no call
+    with pytest.raises(InputError):
+        run_command.wait_for_window(None, 0.01, lambda: shown, sleep=lambda _: None)
+
+
+def test_an_attach_title_cannot_match_while_titles_are_hidden() -> None:
+    lister = HiddenTitles([untitled(1, "zoom.us")])
+    with pytest.raises(InputError, match="Zoom"):
+        run_command.wait_for_window("Zoom", 0.01, lambda: lister, sleep=lambda _: None)
+
+
+def test_companion_windows_lists_meetings_by_owner_while_titles_are_hidden(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lister = HiddenTitles([untitled(1, "zoom.us"), untitled(2, "Safari"), untitled(3, "MSTeams")])
+    monkeypatch.setattr("companion.capture.windows.open_lister", lambda: lister)
+    assert main(["windows"]) == 0
+    out, err = capsys.readouterr()
+    assert [line.split()[0] for line in out.splitlines()] == ["teams", "zoom"]  # top first
+    assert TITLES_HIDDEN_NOTE in err
+    assert main(["windows", "--all"]) == 0
+    out, _ = capsys.readouterr()
+    assert [line.split()[0] for line in out.splitlines()] == ["teams", "-", "zoom"]
+
+
+def test_companion_windows_says_in_one_line_what_it_looks_for(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lister = Lister([window("Zoom Workplace"), window("Google Meet - Google Chrome")])
+    monkeypatch.setattr("companion.capture.windows.open_lister", lambda: lister)
+    assert main(["windows"]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    (line,) = err.splitlines()
+    assert line == windows_command.NOTHING_FOUND
+    for named in ("Zoom", "any of Zoom's languages", "Meet - <code or name>", "| Microsoft Teams"):
+        assert named in line
+    assert "Zoom Meeting, Zoom Webinar" not in line and "--all" in line

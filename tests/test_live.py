@@ -368,3 +368,34 @@ def test_new_settings_reach_the_prompter_without_losing_its_state() -> None:
     assert prompter.context == "candidate"
     assert prompter.config.max_per_ten_minutes < PacingConfig().max_per_ten_minutes
     assert prompter.tally.snoozes == 1
+
+
+def test_the_target_s_note_reaches_the_ui_while_watching() -> None:
+    from companion.capture.windows import WindowInfo
+    from companion.capture.windows.follow import WATCHING
+
+    region = Box(0, 0, 64, 48)
+    window = WindowInfo(1, "", "zoom.us", 5, region, region)
+    note = "Window titles are hidden: allow Screen Recording, then restart Companion"
+    stop = threading.Event()
+
+    class Target:
+        def poll(self) -> TargetState:
+            return TargetState(WATCHING, region, window, note)
+
+        def close(self) -> None:
+            pass
+
+    class OneFrame:
+        pipeline = SimpleNamespace(close=lambda: None)
+
+        def step(self, frame: Frame) -> LiveResult:
+            stop.set()
+            return LiveResult(frame.t, frame.region, (), (), (), None, ())
+
+    runner = LiveRunner(Target, OneFrame, open_grabber=_StillGrabber)  # type: ignore[arg-type]
+    runner.run(stop)
+    update = runner.mailbox.take()
+    assert update is not None and update.frames == 1
+    assert update.target == TargetState(WATCHING, region, window, note)
+    assert note in update.target.describe()

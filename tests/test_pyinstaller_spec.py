@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import ast
 import plistlib
+import sys
+import types
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "companion"
 SPEC = REPO / "packaging" / "pyinstaller" / "companion.spec"
 INFO_PLIST = REPO / "packaging" / "macos" / "Info.plist"
 BUILD_MACOS = REPO / "packaging" / "macos" / "build-macos.sh"
+INNO_SETUP = REPO / "packaging" / "windows" / "companion.iss"
 
 
 def _spec_tree() -> ast.Module:
@@ -108,13 +114,76 @@ def test_the_mac_app_is_made_by_bundle_from_the_info_plist() -> None:
     assert ast.literal_eval(keywords["name"]) == "Companion.app"
     assert isinstance(keywords["info_plist"], ast.Name)
     assert "Info.plist" in SPEC.read_text(encoding="utf-8")
-    (exe,) = _spec_calls("EXE")
-    exe_name = next(ast.literal_eval(k.value) for k in exe.keywords if k.arg == "name")
+    (exe,) = _build("darwin").calls["EXE"]
     info = plistlib.loads(INFO_PLIST.read_bytes())
-    assert info["CFBundleExecutable"] == exe_name
+    assert info["CFBundleExecutable"] == exe["name"]
     # BUNDLE marks a console executable's app as background-only (no windows) unless the
     # Info.plist says otherwise.
     assert info["LSBackgroundOnly"] is False
     script = BUILD_MACOS.read_text(encoding="utf-8")
     assert "mkdir" not in script and "--force --deep" not in script  # no hand-made app
     assert "COMPANION_CODESIGN_IDENTITY" in script
+
+
+@dataclass
+class _Build:
+    """What the spec asked PyInstaller for: each class's calls, as keyword arguments (the
+    positional ones under "args")."""
+
+    calls: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+
+    def record(self, kind: str) -> object:
+        def call(*args: object, **kwargs: object) -> object:
+            made = types.SimpleNamespace(kind=kind, args=args, **kwargs)
+            made.pure = made.scripts = made.binaries = made.datas = [kind]
+            self.calls.setdefault(kind, []).append({"args": args, **kwargs})
+            return made
+
+        return call
+
+
+def _build(platform: str) -> _Build:
+    """Run the spec as PyInstaller would on ``platform``, with PyInstaller stubbed out."""
+    build = _Build()
+    hooks = types.ModuleType("PyInstaller.utils.hooks")
+    hooks.collect_data_files = lambda *a, **k: []  # type: ignore[attr-defined]
+    hooks.collect_submodules = lambda *a, **k: []  # type: ignore[attr-defined]
+    names = {name: build.record(name) for name in ("Analysis", "PYZ", "EXE", "COLLECT", "BUNDLE")}
+    with pytest.MonkeyPatch.context() as patch:
+        for module in ("PyInstaller", "PyInstaller.utils"):
+            patch.setitem(sys.modules, module, types.ModuleType(module))
+        patch.setitem(sys.modules, "PyInstaller.utils.hooks", hooks)
+        patch.setattr(sys, "platform", platform)
+        code = compile(SPEC.read_text(encoding="utf-8"), str(SPEC), "exec")
+        exec(code, {"SPECPATH": str(SPEC.parent), **names})
+    return build
+
+
+@pytest.mark.parametrize(
+    ("platform", "executables"),
+    [
+        ("linux", [("companion", True)]),
+        ("darwin", [("companion", True)]),
+        ("win32", [("companion", False), ("companion-cli", True)]),
+    ],
+)
+def test_windows_gets_a_windowed_app_and_a_console_build_for_the_cli(
+    platform: str, executables: list[tuple[str, bool]]
+) -> None:
+    build = _build(platform)
+    made = [(exe["name"], exe["console"]) for exe in build.calls["EXE"]]
+    assert made == executables
+    (collect,) = build.calls["COLLECT"]
+    kinds = [getattr(a, "kind", None) for a in collect["args"]]  # type: ignore[attr-defined]
+    assert kinds.count("EXE") == len(executables)  # one folder, the files shared
+    assert collect["name"] == "companion"
+    assert ("BUNDLE" in build.calls) == (platform == "darwin")
+
+
+def test_the_start_menu_shortcut_opens_the_overlay_without_a_console() -> None:
+    icons = INNO_SETUP.read_text(encoding="utf-8").split("[Icons]", 1)[1]
+    (shortcut,) = [
+        line for line in icons.splitlines() if line.startswith('Name: "{group}\\Companion"')
+    ]
+    assert 'Filename: "{app}\\companion.exe"' in shortcut
+    assert "Parameters" not in shortcut  # no command: the CLI then runs the overlay

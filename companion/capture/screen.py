@@ -27,7 +27,10 @@ class ScreenGrabber:
     """Grabs screen rectangles into `Frame` objects.
 
     Rectangles are in mss coordinates: physical pixels on X11 and Windows, points on
-    macOS (where a Retina grab has more pixels than the rectangle has points).
+    macOS. On macOS mss grabs at the nominal resolution, one pixel per point, also on a
+    Retina screen (two screen pixels per point each way): the frame keeps one screen pixel
+    in four, so a face must be as many points high as the face finder needs pixels (about
+    40), twice the screen pixels a full-resolution grab would need.
     ``Frame.region`` is the rectangle actually grabbed, clipped to the screens.
     """
 

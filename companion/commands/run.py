@@ -89,8 +89,10 @@ def wait_for_window(
     With ``wait_s`` it waits here, looking every `WAIT_POLL_S`, and raises `InputError`
     when no window has appeared after that many seconds; without it, it returns at once
     and the runner goes on looking for as long as the run lasts. ``open_lister`` gives the
-    window lister (a fake one in tests).
+    window lister (a fake one in tests); windows match as `WindowFollower` matches them
+    (`matcher_for`, so by owner while the lister says ``titles_hidden``).
     """
+    from companion.capture.windows.follow import matcher_for
     from companion.capture.windows.matching import best_match, meeting_matcher, title_matcher
     from companion.errors import InputError
 
@@ -100,7 +102,9 @@ def wait_for_window(
         if wait_s is not None:
             raise
         return  # no window system to ask: the runner reports that, as it always has
-    matcher = title_matcher(attach) if attach else meeting_matcher
+    # Judged as the follower will judge it: by owner too while macOS hides titles.
+    hidden = bool(getattr(lister, "titles_hidden", False))
+    matcher = matcher_for(title_matcher(attach) if attach else meeting_matcher, hidden)
     ours = frozenset({os.getpid()})
     try:
         if best_match(lister.windows(), matcher, ours) is not None:

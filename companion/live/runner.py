@@ -9,7 +9,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from companion.capture.windows.follow import WATCHING, CaptureTarget, TargetState
@@ -224,7 +224,7 @@ class LiveRunner:
                 (p.box for p in result.participants if p.id == result.prompt.participant), None
             )
         return LiveUpdate(
-            TargetState(state.status, result.region, state.window),
+            replace(state, region=result.region),
             participants=result.participants,
             prompt=result.prompt,
             prompt_box=box,

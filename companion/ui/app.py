@@ -435,13 +435,26 @@ class Overlay:
     # -- user actions ----------------------------------------------------------------
 
     def set_paused(self, paused: bool) -> None:
-        """Pause or resume watching."""
+        """Pause or resume watching.
+
+        Pausing also hides what shows about the people in the call, so that it can be used
+        before sharing the screen where the others would see the overlay
+        (`companion.ui.sharing`): the markers, the check-in card (closed) and the session
+        cards (shown again on resuming). The panel stays.
+        """
+        from companion.ui.card import PromptCard
+
         self.runner.set_paused(paused)
         self.panel.set_paused(paused)
         if self.events is not None:
             self.events.note(time.monotonic(), "pause" if paused else "resume")
         if paused:
             self.markers.set_markers(Box(0, 0, 0, 0), [])
+            if isinstance(self.card, PromptCard):
+                self.card.close_now()
+            self.checkins.hide_cards()
+        else:
+            self.checkins.show_cards()
 
     def _set_focus(self, pid: object) -> None:
         self.focus = pid if isinstance(pid, str) else None
@@ -465,10 +478,15 @@ class Overlay:
             self.runner.call(lambda s: s.update_settings(chosen))
 
     def show_first_run(self) -> None:
-        """What it does and does not do, and the sentence for the chat."""
+        """What it does and does not do, the sentence for the chat, and, where a shared
+        screen shows the overlay, how to keep it out (`companion.ui.sharing`)."""
         from companion.ui.dialogs import FirstRunDialog
+        from companion.ui.exclusion import windows_build
+        from companion.ui.hotkey import SHORTCUT_TEXT
+        from companion.ui.sharing import mac_version, sharing_notice
 
-        dialog = FirstRunDialog(self.settings.context)
+        sharing = sharing_notice(sys.platform, mac_version(), windows_build(), SHORTCUT_TEXT)
+        dialog = FirstRunDialog(self.settings.context, sharing)
         dialog.accepted.connect(self._first_run_read)
         self._dialogs.append(dialog)
         dialog.show()

@@ -126,6 +126,10 @@ class PromptCard(QWidget):
         self._fade.finished.connect(self._close)
         self._animate(self.windowOpacity(), 0.0, self._fade_ms)
 
+    def close_now(self) -> None:
+        """Close at once, without fading (pausing hides the overlay's cards)."""
+        self._close()
+
     def _animate(self, start: float, end: float, ms: int) -> None:
         self._fade.stop()
         self._fade.setDuration(ms)

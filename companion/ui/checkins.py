@@ -12,6 +12,8 @@ import queue
 import time
 from collections.abc import Callable
 
+from PyQt6.QtWidgets import QWidget
+
 from companion.capture.windows.follow import CLOSED
 from companion.live import LiveRunner, LiveUpdate
 from companion.prompts.session import CheckInTally, default_routine, reflection_card
@@ -49,6 +51,7 @@ class CheckIns:
         on this thread for the status line (a longer snooze wins, as in the prompter)."""
         self.cards: list[object] = []
         """The session cards showing (kept referenced while they are up)."""
+        self._hidden: list[QWidget] = []
 
     def connect(self, menu: IdeasMenu) -> None:
         """Make ``menu``'s actions work."""
@@ -115,6 +118,21 @@ class CheckIns:
         self._keep(card)
         card.show()
         return card
+
+    def hide_cards(self) -> None:
+        """Hide the session cards showing (pausing hides the overlay); `show_cards` brings
+        them back. A routine hidden meanwhile runs on and closes at its end."""
+        for card in self.cards:
+            if isinstance(card, QWidget) and card.isVisible():
+                self._hidden.append(card)
+                card.hide()
+
+    def show_cards(self) -> None:
+        """Show again the session cards `hide_cards` hid that are still open."""
+        hidden, self._hidden = self._hidden, []
+        for card in hidden:
+            if card in self.cards:
+                card.show()
 
     def _keep(self, card: CalmRoutineCard | ReflectionCardWidget) -> None:
         self.cards.append(card)

@@ -73,9 +73,13 @@ def notice_sentence(context: str) -> str:
 
 
 class FirstRunDialog(QDialog):
-    """What it does and does not do, and a sentence to paste into the meeting chat."""
+    """What it does and does not do, and a sentence to paste into the meeting chat.
 
-    def __init__(self, context: str) -> None:
+    ``sharing`` is what to know before sharing the screen (`companion.ui.sharing`), shown
+    under the sentence; None where the overlay stays out of a shared screen.
+    """
+
+    def __init__(self, context: str, sharing: str | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Welcome to Companion")
         self.setMinimumWidth(460)
@@ -97,6 +101,12 @@ class FirstRunDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(body)
         layout.addWidget(self.sentence)
+        self.sharing_label: QLabel | None = None
+        if sharing:
+            self.sharing_label = QLabel(f"<p><b>Sharing your screen</b></p><p>{sharing}</p>")
+            self.sharing_label.setWordWrap(True)
+            self.sharing_label.setTextFormat(Qt.TextFormat.RichText)
+            layout.addWidget(self.sharing_label)
         layout.addLayout(buttons)
 
     def _copy(self) -> None:

@@ -3,5 +3,6 @@ $ErrorActionPreference = "Stop"
 Set-Location (Join-Path $PSScriptRoot "..\..")
 python -m pip install -q "pyinstaller>=6.10" ".[dev]"
 pyinstaller packaging\pyinstaller\companion.spec --noconfirm --clean --distpath dist --workpath build\pyinstaller
-& "dist\companion\companion.exe" --version
+# companion.exe is windowed (no console output); the console build answers for both.
+& "dist\companion\companion-cli.exe" --version
 & "${env:ProgramFiles(x86)}\Inno Setup 6\ISCC.exe" packaging\windows\companion.iss

@@ -17,5 +17,6 @@ PrivilegesRequired=lowest
 Source: "..\..\dist\companion\*"; DestDir: "{app}"; Flags: recursesubdirs ignoreversion
 
 [Icons]
-Name: "{group}\Companion"; Filename: "{app}\companion.exe"; Parameters: "run"
+; companion.exe is windowed and, with no arguments, opens the overlay (companion run).
+Name: "{group}\Companion"; Filename: "{app}\companion.exe"
 Name: "{group}\Uninstall Companion"; Filename: "{uninstallexe}"

@@ -78,3 +78,16 @@ def test_region_picker_returns_the_dragged_rectangle(qtbot: QtBot) -> None:
         QTest.mouseRelease(upwards, Qt.MouseButton.LeftButton, pos=QPoint(50, 40))
     assert blocker.args == [Box(origin.x() + 50, origin.y() + 40, 200, 120)]
     assert not picker.isVisible()
+
+
+def test_first_run_says_how_to_keep_the_overlay_out_of_a_shared_screen(qtbot: QtBot) -> None:
+    from companion.ui.sharing import sharing_notice
+
+    notice = sharing_notice("darwin", (15, 1), None, "Ctrl+Alt+P")
+    assert notice is not None
+    dialog = FirstRunDialog("meeting", notice)
+    qtbot.addWidget(dialog)
+    assert dialog.sharing_label is not None and notice in dialog.sharing_label.text()
+    quiet = FirstRunDialog("meeting", sharing_notice("darwin", (14, 6), None, "Ctrl+Alt+P"))
+    qtbot.addWidget(quiet)
+    assert quiet.sharing_label is None

@@ -170,3 +170,39 @@ def test_every_new_card_is_excluded_or_masked_though_ids_are_recycled(
     assert recycled, "CPython gave no freed card's id to a new one; the test proves nothing"
     assert isinstance(overlay.card, PromptCard)
     qtbot.addWidget(overlay.card)
+
+
+def test_pausing_hides_the_markers_and_cards_and_resuming_brings_the_session_cards_back(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The pause doubles as "hide while I share" where a shared screen shows the overlay."""
+    from companion.ui.session_cards import CalmRoutineCard
+
+    prompter = Prompter("meeting", PacingConfig(warmup_s=0.0, settle_s=0.0))
+    now = time.monotonic()
+    cluster = Cluster("p1", "tension", ("brow_lower", "lip_press"), now - 0.6, now - 0.1)
+    prompt = prompter.offer(cluster, now)
+    assert prompt is not None
+    runner = LiveRunner(
+        lambda: FixedRegion(REGION), lambda: LiveSession(Pipeline(NoFaces(), NoLandmarks))
+    )
+    overlay = overlay_for(runner, tmp_path)  # the worker is not started
+    qtbot.addWidget(overlay.panel)
+    overlay.show_prompt(prompt, Box(200, 80, 90, 110))
+    card = overlay.card
+    assert isinstance(card, PromptCard)
+    qtbot.addWidget(card)
+    routine = overlay.checkins.show_calm_routine()
+    qtbot.addWidget(routine)
+    assert card.isVisible() and routine.isVisible()
+
+    overlay.set_paused(True)
+    assert runner.paused and overlay.markers.markers == []
+    assert overlay.card is None and not card.isVisible()  # closed at once, no fade
+    assert not routine.isVisible()
+
+    overlay.set_paused(False)
+    assert not runner.paused
+    assert routine.isVisible() and isinstance(routine, CalmRoutineCard)
+    assert overlay.card is None  # a closed check-in card does not come back
+    routine.finish()
