@@ -430,6 +430,8 @@ class Pipeline:
                 self.stats.carried += 1
                 continue
             face = self._call_model(track, state, frame)
+            if face is not None and track.area is not None and too_small(face.box, track.area):
+                face = None  # the fit settled on a picture in the room (see too_small)
             if face is None:
                 self._tracker.miss(key, t)
                 continue

@@ -30,6 +30,8 @@ class Person:
     live: bool = True
     """A person on video: a strip of their mouth changes by a grey level from frame to frame
     (sensor noise; far less than a movement). A photo's pixels never change."""
+    fitted: Box | None = None
+    """Where the landmarks settle when not on the face itself (a fit that slid)."""
 
 
 @dataclass
@@ -124,6 +126,7 @@ class ScriptedLandmarker:
             self.world.model_calls[name] += 1
             if not person.landmarkable:
                 return None
+            b = person.fitted or b
             pts = np.zeros((478, 3), np.float32)
             pts[:, 0] = np.linspace(b.x, b.x + b.w, 478)
             pts[:, 1] = np.linspace(b.y, b.y + b.h, 478)
@@ -352,6 +355,17 @@ def test_a_detection_the_landmarker_never_confirms_is_dropped() -> None:
     world = World({"ghost": Person(Box(100, 100, 80, 80), COLOURS[0], landmarkable=False)})
     results = _run(_pipeline(world), world, 0.0, 1.0)
     assert all(r.participants == () for r in results)
+
+
+def test_landmarks_that_settle_on_a_picture_in_the_room_make_no_participant() -> None:
+    world = World()
+    tiles = _gallery(world)
+    poster = world.people["person4"]  # the middle tile: the fit lands on a 6 px face
+    poster.fitted = Box(poster.box.x, poster.box.y, 6, 6)
+    assert min(tiles[4].w, tiles[4].h) / 6 > 19  # smaller than the tile allows a person
+    result = _run(_pipeline(world), world, 0.0, 0.5)[-1]
+    per_tile = Counter(_tile_of(tiles, p.box) for p in result.participants)
+    assert per_tile == Counter(i for i in range(9) if i != 4)
 
 
 def test_unchanged_faces_keep_their_landmarks_without_model_calls() -> None:
