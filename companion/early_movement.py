@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.evaluation import Report, evaluate, load_labelled_clips
-from companion.tuning import ClipRecording, record_clip, replay
+from companion.tuning import ClipRecording, record_clips, replay
 
 LEAD_S = 2.0
 """Seconds of movement put before each clip: the engine's warm-up (`BaselineConfig`)."""
@@ -81,18 +81,17 @@ def early_movement_clips(
 
     patterns = load_rules(rules)
     config = CueConfig()
+    leading = [
+        labels for labels in load_labelled_clips(labels_dirs, clips_dir) if lead_movement(labels)
+    ]
     docs: list[dict[str, Any]] = []
     analyses: dict[str, dict[str, Any]] = {}
-    for labels in load_labelled_clips(labels_dirs, clips_dir):
-        if lead_movement(labels) is None:
-            continue
-        name = str(labels["source"])
-        if on_clip is not None:
-            on_clip(name)
-        made = with_early_movement(record_clip(clips_dir / name), labels)
+    recordings = record_clips(leading, clips_dir, on_clip).values()
+    for labels, recording in zip(leading, recordings, strict=True):
+        made = with_early_movement(recording, labels)
         if made is None:
             continue
-        recording, doc = made
+        moved, doc = made
         docs.append(doc)
-        analyses[name] = replay(recording, config, patterns)
+        analyses[str(doc["source"])] = replay(moved, config, patterns)
     return evaluate(docs, lambda doc: analyses[str(doc["source"])], [p.name for p in patterns])

@@ -340,17 +340,23 @@ def load_labels(folders: Sequence[Path]) -> list[dict[str, Any]]:
     return sorted(docs, key=lambda d: str(d["source"]))
 
 
+def _read_schema_file(path: Path, schema: str, what: str) -> dict[str, Any]:
+    """The JSON object in ``path``, which must say it is a ``schema`` document."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: not a readable {what} ({exc})") from exc
+    if not isinstance(doc, dict) or doc.get("schema") != schema:
+        raise InputError(f"{path}: not a {schema} file")
+    return doc
+
+
 def _load_folder(folder: Path) -> list[tuple[dict[str, Any], Path]]:
     if not folder.is_dir():
         raise InputError(f"{folder}: labels folder not found")
     docs = []
     for path in sorted(folder.glob("*.json")):
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"{path}: not a readable labels file ({exc})") from exc
-        if not isinstance(doc, dict) or doc.get("schema") != LABELS_SCHEMA:
-            raise InputError(f"{path}: not a {LABELS_SCHEMA} file")
+        doc = _read_schema_file(path, LABELS_SCHEMA, "labels file")
         for key in ("source", "labeled_cues", "participants"):
             if key not in doc:
                 raise InputError(f"{path}: missing {key!r}")
@@ -402,12 +408,7 @@ class Split:
 
 def load_split(path: Path) -> Split:
     """Read a `companion.split/1` file; a clip may not be in both sets."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: not a readable split file ({exc})") from exc
-    if not isinstance(doc, dict) or doc.get("schema") != SPLIT_SCHEMA:
-        raise InputError(f"{path}: not a {SPLIT_SCHEMA} file")
+    doc = _read_schema_file(path, SPLIT_SCHEMA, "split file")
     tune, validation = frozenset(doc.get("tune", [])), frozenset(doc.get("validation", []))
     both = sorted(tune & validation)
     if both:

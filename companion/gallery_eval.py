@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from companion.analysis import Analysis, CueRecords, ParticipantRecord
-from companion.bench.gallery import BACKGROUND, GalleryLayout
+from companion.bench.gallery import BACKGROUND, GalleryLayout, letterbox
 from companion.bench.zoo.media import fill_16_9
 from companion.capture.video import VideoFileSource
 from companion.cues.rules import Pattern
@@ -72,11 +72,8 @@ class Placement:
     @staticmethod
     def of(tile: Box, clip_w: int, clip_h: int) -> Placement:
         """The placement of a ``clip_w`` x ``clip_h`` video in ``tile``."""
-        scale = min(tile.w / clip_w, tile.h / clip_h)
-        w, h = max(1, round(clip_w * scale)), max(1, round(clip_h * scale))
-        return Placement(
-            tile, int(tile.x) + (int(tile.w) - w) // 2, int(tile.y) + (int(tile.h) - h) // 2, scale
-        )
+        content = letterbox(tile, clip_w, clip_h)
+        return Placement(tile, content.x, content.y, content.w / clip_w)
 
     def to_clip(self, box: Box) -> Box:
         """A gallery box in the clip's own pixels."""

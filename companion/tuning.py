@@ -264,10 +264,19 @@ def tune_clips(
         if split.set_of(str(doc["source"])) != "unsplit"
     ]
     patterns = load_rules(rules)
+    return tune_split(labels, record_clips(labels, clips_dir, on_clip), patterns, split)
+
+
+def record_clips(
+    labels: Sequence[Mapping[str, Any]],
+    clips_dir: Path,
+    on_clip: Callable[[str], None] | None = None,
+) -> dict[str, ClipRecording]:
+    """`record_clip` of each labelled clip, by name; ``on_clip`` is told each name first."""
     recordings = {}
     for doc in labels:
         name = str(doc["source"])
         if on_clip is not None:
             on_clip(name)
         recordings[name] = record_clip(clips_dir / name)
-    return tune_split(labels, recordings, patterns, split)
+    return recordings
