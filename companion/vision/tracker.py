@@ -463,6 +463,11 @@ class ParticipantTracker:
 
 
 def _on_one_face(a: Track, b: Track, eye_distances: float, overlap: float) -> bool:
+    # Faces further apart than a few face sizes fail every test below: skip the numpy work,
+    # which runs for every pair of participants on every frame.
+    reach = 3 * max(a.box.w, a.box.h, b.box.w, b.box.h)
+    if abs(a.box.cx - b.box.cx) > reach or abs(a.box.cy - b.box.cy) > reach:
+        return False
     smaller = min(a.box.area, b.box.area)
     if smaller > 0 and a.box.overlap(b.box) >= overlap * smaller:
         return True
