@@ -1,16 +1,15 @@
-"""Overlay geometry: markers and cards never cover a face; the panel sits beside the window."""
+"""Overlay geometry: markers, panel and cards never cover a face; beside the window if room."""
 
 from __future__ import annotations
 
 from companion.model import Box
 from companion.ui.layout import (
     clip_box,
-    grow,
+    head_of,
     marker_bar,
     overlaps,
     place_card,
     place_panel,
-    tile_of,
 )
 
 SCREEN = Box(0, 0, 1920, 1080)
@@ -35,58 +34,124 @@ def test_markers_without_known_tiles_still_avoid_faces() -> None:
         assert not any(overlaps(bar, f) for f in FACES)
 
 
-def test_card_goes_in_the_persons_tile_without_covering_a_face() -> None:
-    size = (250.0, 90.0)
-    for face, tile in zip(FACES, TILES, strict=True):
-        card = place_card(size, face, WINDOW, FACES, SCREEN, TILES)
-        assert not any(overlaps(card, f) for f in FACES)
-        assert tile_of(face, WINDOW, TILES) == tile
-        assert abs(card.cx - tile.cx) < tile.w
+PANEL = (270.0, 172.0)
+PILL = (270.0, 40.0)
+CARD = (330.0, 136.0)
+# A maximized 3x2 of 16:9 webcams at 1920x1080, as Meet draws it: tiles fill the width,
+# dark margins above and below them, the control bar at the bottom.
+MAX_WINDOW = Box(0, 0, 1920, 1061)
+MAX_TILES = [Box(8 + c * 636, 117 + r * 365, 628, 357) for r in range(2) for c in range(3)]
+MAX_FACES = [Box(t.x + 200, t.y + 70, 200, 240) for t in MAX_TILES]
 
 
-def test_card_in_a_crowded_window_finds_a_free_spot_near_the_face() -> None:
+def _inside(box: Box, screen: Box) -> bool:
+    return screen.contains_point(box.x, box.y) and screen.contains_point(
+        box.x + box.w, box.y + box.h
+    )
+
+
+def _area(box: Box) -> float:
+    return box.w * box.h
+
+
+def _covers_a_head(box: Box, faces: list[Box]) -> bool:
+    return any(overlaps(box, head_of(f)) for f in faces)
+
+
+def test_panel_goes_beside_the_window_when_there_is_room() -> None:
+    place = place_panel(PANEL, PILL, WINDOW, SCREEN, FACES, TILES)
+    assert place.beside
+    assert place.box.x >= WINDOW.x + WINDOW.w
+    assert not overlaps(place.box, WINDOW)
+
+
+def test_panel_beside_the_window_leaves_room_for_a_dialog_already_there() -> None:
+    right_of_window = Box(WINDOW.x + WINDOW.w + 5, WINDOW.y, 400, 500)
+    place = place_panel(PANEL, PILL, WINDOW, SCREEN, FACES, TILES, taken=[right_of_window])
+    assert place.beside and not overlaps(place.box, right_of_window)
+    assert not overlaps(place.box, WINDOW)
+
+
+def test_a_maximized_meeting_gets_a_pill_in_a_margin_clear_of_every_tile() -> None:
+    place = place_panel(PANEL, PILL, MAX_WINDOW, SCREEN, MAX_FACES, MAX_TILES)
+    assert not place.beside
+    assert (place.box.w, place.box.h) == PILL
+    assert _inside(place.box, SCREEN)
+    assert not any(overlaps(place.box, t) for t in MAX_TILES)
+
+
+def test_the_pill_finds_a_margin_when_the_tiles_are_not_known() -> None:
+    # Tiles filled edge to edge on a light page: the layout reader finds none; the pill
+    # stays off the faces and off the tiles estimated from them.
+    place = place_panel(PANEL, PILL, MAX_WINDOW, SCREEN, MAX_FACES)
+    assert not place.beside
+    assert not _covers_a_head(place.box, MAX_FACES)
+
+
+def test_the_pill_stays_put_while_it_covers_nothing_and_moves_when_a_face_comes() -> None:
+    first = place_panel(PANEL, PILL, MAX_WINDOW, SCREEN, MAX_FACES, MAX_TILES).box
+    elsewhere = Box(700, 20, *PILL)
+    kept = place_panel(PANEL, PILL, MAX_WINDOW, SCREEN, MAX_FACES, MAX_TILES, now=elsewhere)
+    assert kept.box == elsewhere
+    newcomer = Box(720, 30, 60, 70)
+    moved = place_panel(
+        PANEL, PILL, MAX_WINDOW, SCREEN, [*MAX_FACES, newcomer], MAX_TILES, now=elsewhere
+    )
+    assert moved.box != elsewhere
+    assert not _covers_a_head(moved.box, [*MAX_FACES, newcomer])
+    assert first != elsewhere
+
+
+def test_an_expanded_pill_is_the_whole_panel_off_the_faces() -> None:
+    place = place_panel(PANEL, PILL, MAX_WINDOW, SCREEN, MAX_FACES, MAX_TILES, expanded=True)
+    assert (place.box.w, place.box.h) == PANEL
+    assert not _covers_a_head(place.box, MAX_FACES)
+
+
+def test_a_full_screen_window_with_faces_everywhere_still_gets_a_place_off_the_heads() -> None:
+    window = Box(0, 0, 1920, 1080)
+    faces = [Box(1700, 60, 150, 180), Box(200, 300, 150, 180)]
+    place = place_panel(PANEL, PILL, window, SCREEN, faces)
+    assert not place.beside
+    assert not _covers_a_head(place.box, faces)
+
+
+def test_a_card_goes_beside_the_panel_outside_the_meeting_when_there_is_room() -> None:
+    panel = place_panel(PANEL, PILL, WINDOW, SCREEN, FACES, TILES).box
+    card = place_card(CARD, panel, WINDOW, SCREEN, FACES, TILES)
+    assert not overlaps(card, WINDOW)
+    assert not overlaps(card, panel)
+    assert _inside(card, SCREEN)
+
+
+def test_a_card_over_a_maximized_meeting_covers_no_head_no_tile_and_not_the_pill() -> None:
+    pill = place_panel(PANEL, PILL, MAX_WINDOW, SCREEN, MAX_FACES, MAX_TILES).box
+    card = place_card(CARD, pill, MAX_WINDOW, SCREEN, MAX_FACES, MAX_TILES)
+    assert not overlaps(card, pill)
+    assert not any(overlaps(card, t) for t in MAX_TILES)
+    assert _inside(card, SCREEN)
+
+
+def test_a_dialog_too_big_for_any_free_place_covers_no_overlay_window_and_few_heads() -> None:
+    # The first-run dialog over a maximized meeting: it cannot miss every tile, but it
+    # stays on the screen, off the pill, and off as many heads as it can.
+    pill = place_panel(PANEL, PILL, MAX_WINDOW, SCREEN, MAX_FACES, MAX_TILES).box
+    dialog = place_card((460.0, 600.0), pill, MAX_WINDOW, SCREEN, MAX_FACES, MAX_TILES)
+    assert _inside(dialog, SCREEN)
+    assert not overlaps(dialog, pill)
+    head = head_of(MAX_FACES[0])
+    covered = sum(_area(clip_box(dialog, head_of(f))) for f in MAX_FACES)
+    assert covered < 0.5 * _area(head)
+
+
+def test_a_card_in_a_crowded_small_window_covers_no_face() -> None:
     # The case seen under Xvfb: a small gallery, no room beside the window on either side.
     window = Box(301, 200, 1200, 675)
     tiles = [Box(361 + c * 398, 206 + r * 223, 216, 217) for r in range(3) for c in range(3)]
     faces = [Box(t.x + 55, t.y + 40, 110, 140) for t in tiles]
     screen = Box(0, 0, 1600, 900)
-    for face in faces:
-        card = place_card((330.0, 118.0), face, window, faces, screen, tiles)
-        assert not any(overlaps(card, f) for f in faces)
-        assert screen.contains_point(card.x, card.y)
-        assert screen.contains_point(card.x + card.w, card.y + card.h)
-
-
-def test_card_leaves_a_window_filled_by_one_face() -> None:
-    face = Box(420, 70, 460, 580)
-    window = Box(400, 60, 500, 600)
-    card = place_card((330.0, 118.0), face, window, [face], SCREEN)
-    assert not overlaps(card, face)
-    assert not overlaps(card, window)
-    assert SCREEN.contains_point(card.x, card.y)
-    assert SCREEN.contains_point(card.x + card.w, card.y + card.h)
-
-
-def test_panel_goes_beside_the_window_when_there_is_room() -> None:
-    panel = place_panel((270.0, 196.0), WINDOW, SCREEN, FACES)
-    assert panel.x >= WINDOW.x + WINDOW.w
-    assert not overlaps(panel, WINDOW)
-
-
-def test_panel_slips_partly_over_the_window_edge_rather_than_over_a_face() -> None:
-    # a window with a margin a little too small on every side: the panel covers a strip of
-    # the window's top edge (its title bar) instead of sitting on a tile in a corner
-    window = Box(40, 190, 1840, 880)
-    faces = [Box(x, y, 150, 180) for x in (300, 900, 1500) for y in (260, 560, 860)]
-    panel = place_panel((270.0, 196.0), window, SCREEN, faces)
-    assert not any(overlaps(panel, grow(f, 0.1)) for f in faces)
-    covered = clip_box(panel, window)
-    assert 0 < covered.h <= 20
-
-
-def test_panel_over_a_full_screen_window_avoids_faces() -> None:
-    window = Box(0, 0, 1920, 1080)
-    faces = [Box(1700, 60, 150, 180), Box(200, 300, 150, 180)]
-    panel = place_panel((270.0, 196.0), window, SCREEN, faces)
-    assert not any(overlaps(panel, f) for f in faces)
-    assert overlaps(panel, window)
+    panel = place_panel(PANEL, PILL, window, screen, faces, tiles).box
+    card = place_card(CARD, panel, window, screen, faces, tiles)
+    assert not _covers_a_head(card, faces) and not _covers_a_head(panel, faces)
+    assert not overlaps(card, panel)
+    assert _inside(card, screen)

@@ -154,6 +154,8 @@ class Overlay:
         self.error_shown: str | None = None
         self.focus: str | None = None
         self.me: str | None = None
+        self.about: str | None = None
+        """The participant the card showing now is about (their marker is highlighted)."""
         self._notice: str | None = None
         # Widgets, not id()s: cards come and go per prompt and CPython reuses the id of a
         # freed one, which would let a new card skip both exclusion and masking.
@@ -166,7 +168,7 @@ class Overlay:
         self._timer = QTimer()
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self.poll)
-        self.checkins = CheckIns(runner, self._place_near_panel)
+        self.checkins = CheckIns(runner, self._place_beside_panel)
         self._connect()
 
     def _connect(self) -> None:
@@ -273,14 +275,15 @@ class Overlay:
         from companion.ui import theme
 
         target = update.target
+        short = ""
         if update.paused:
             state, colour, status = "Paused", theme.PAUSED, "Nothing is being watched."
         elif target.watching:
             state, colour = "Watching", theme.WATCHING
             count = len(update.participants)
-            people = f"{count} {'person' if count == 1 else 'people'}"
+            short = f"{count} {'person' if count == 1 else 'people'}"
             where = f'"{target.window.title}"' if target.window else "the chosen region"
-            status = f"{where} \u00b7 {people} \u00b7 {update.analysed_fps:.0f} fps"
+            status = f"{where} \u00b7 {short} \u00b7 {update.analysed_fps:.0f} fps"
         else:
             state, colour, status = "Waiting", theme.WAITING, target.describe()
         snoozed = self.checkins.snooze_line()
@@ -288,7 +291,7 @@ class Overlay:
             status = f"{status}\n{snoozed}"
         if self._notice:
             status = f"{status}\n{self._notice}"
-        self.panel.set_state(state, status, colour)
+        self.panel.set_state(state, status, colour, short)
         self.panel.set_paused(update.paused)
         self.panel.set_participants([p.id for p in update.participants])
         if self.tray is not None:
@@ -306,96 +309,125 @@ class Overlay:
         window = to_logical(region)
         tiles = [to_logical(t) for t in update.tiles]
         me_tile = to_logical(update.me_tile) if update.me_tile is not None else None
-        markers = build_markers(window, faces, self.focus, self.me, tiles, me_tile)
+        markers = build_markers(window, faces, self.focus, self.me, tiles, me_tile, self.about)
         self.markers.set_markers(window, markers)
         self._exclude(self.markers)
 
-    def _place_panel(self, update: LiveUpdate) -> None:
-        from companion.ui.geometry import to_logical, to_rect, virtual_screen
-        from companion.ui.layout import place_panel
-        from companion.ui.panel import PANEL_SIZE
+    def _scene(self) -> tuple[Box, list[Box], list[Box]]:
+        """The meeting window (or watched region), face boxes and tiles, in logical pixels;
+        the whole screen and nothing on it before the meeting is found."""
+        from companion.ui.geometry import to_logical, virtual_screen
 
-        target = update.target
-        anchor = target.window.frame if target.window is not None else target.region
-        if anchor is None:
+        last = self.last
+        target = last.target if last is not None else None
+        anchor = None
+        if target is not None and target.watching:
+            anchor = target.window.frame if target.window is not None else target.region
+        if last is None or anchor is None:
+            return virtual_screen(), [], []
+        faces = [to_logical(p.box) for p in last.participants]
+        return to_logical(anchor), faces, [to_logical(t) for t in last.tiles]
+
+    def _first_run_dialog(self) -> object | None:
+        from companion.ui.dialogs import FirstRunDialog
+
+        return next(
+            (d for d in self._dialogs if isinstance(d, FirstRunDialog) and d.isVisible()), None
+        )
+
+    def _taken(self, *skip: object) -> list[Box]:
+        """Screen boxes of the overlay's own windows that others must not cover."""
+        from PyQt6.QtWidgets import QWidget
+
+        from companion.ui.geometry import from_rect
+
+        widgets = (self.panel, self._first_run_dialog(), self.card)
+        return [
+            from_rect(w.frameGeometry())
+            for w in widgets
+            if isinstance(w, QWidget) and w.isVisible() and w not in skip
+        ]
+
+    def _place_panel(self, update: LiveUpdate) -> None:
+        from companion.ui.geometry import from_rect, to_rect, virtual_screen
+        from companion.ui.layout import place_panel
+        from companion.ui.panel import PANEL_SIZE, PILL_SIZE
+
+        if not update.target.watching:
             return
-        faces = [to_logical(p.box) for p in update.participants]
-        box = place_panel(PANEL_SIZE, to_logical(anchor), virtual_screen(), faces)
-        rect = to_rect(box)
+        window, faces, tiles = self._scene()
+        place = place_panel(
+            PANEL_SIZE,
+            PILL_SIZE,
+            window,
+            virtual_screen(),
+            faces,
+            tiles,
+            taken=self._taken(self.panel),
+            expanded=self.panel.expanded,
+            now=from_rect(self.panel.frameGeometry()),
+        )
+        self.panel.set_crowded(not place.beside)
+        rect = to_rect(place.box)
         if self.panel.geometry().topLeft() != rect.topLeft():
             self.panel.move(rect.topLeft())
 
-    def _place_first_run(self, update: LiveUpdate) -> None:
-        """Move the first-run window off the meeting's faces once the meeting is found.
+    def _place_beside_panel(self, widget: object, face: Box | None = None) -> None:
+        """Put a card or dialog where it covers the least of the call, near the panel, and
+        off ``face`` too (the card's person, in physical pixels)."""
+        from PyQt6.QtWidgets import QWidget
 
-        Shown at start, it sits wherever the window manager put it, often over the meeting,
-        and what it covers is painted out of the analysis while it is open. It is moved
-        once, when the watched area is first known; after that the user may put it anywhere.
-        """
-        from companion.ui.dialogs import FirstRunDialog
         from companion.ui.geometry import from_rect, to_logical, to_rect, virtual_screen
-        from companion.ui.layout import place_panel
+        from companion.ui.layout import place_card
 
-        dialog = next((d for d in self._dialogs if isinstance(d, FirstRunDialog)), None)
-        target = update.target
-        if dialog is None or self._first_run_placed or not dialog.isVisible():
+        if not isinstance(widget, QWidget):
             return
-        if not target.watching or target.region is None:
+        window, faces, tiles = self._scene()
+        if face is not None:
+            faces.append(to_logical(face))
+        frame = from_rect(widget.frameGeometry())
+        panel = from_rect(self.panel.frameGeometry())
+        taken = self._taken(self.panel, widget)
+        box = place_card((frame.w, frame.h), panel, window, virtual_screen(), faces, tiles, taken)
+        widget.move(to_rect(box).topLeft())
+
+    def _place_first_run(self, update: LiveUpdate) -> None:
+        """Move the first-run window off the meeting once the meeting is found.
+
+        Shown at start, it sits beside the panel; it is moved once more when the watched
+        area is first known; after that the user may put it anywhere. What it covers is
+        painted out of the analysis while it is open.
+        """
+        dialog = self._first_run_dialog()
+        if dialog is None or self._first_run_placed or not update.target.watching:
             return
-        anchor = target.window.frame if target.window is not None else target.region
-        frame = from_rect(dialog.frameGeometry())
-        faces = [to_logical(p.box) for p in update.participants]
-        box = place_panel((frame.w, frame.h), to_logical(anchor), virtual_screen(), faces)
-        dialog.move(to_rect(box).topLeft())
+        self._place_beside_panel(dialog)
         self._first_run_placed = True
 
     def show_prompt(self, prompt: Prompt, face: Box | None) -> None:
-        """Show ``prompt`` on a card near the face (replacing any card still showing)."""
-        from companion.ui.card import CARD_SIZE, PromptCard
-        from companion.ui.geometry import to_logical, to_rect, virtual_screen
-        from companion.ui.layout import place_card
+        """Show ``prompt`` on a card beside the panel, naming the person it is about, whose
+        marker is highlighted while the card shows (replacing any card still showing)."""
+        from companion.ui.card import PromptCard
 
         old = self.card
         if isinstance(old, PromptCard):
             old.finished.disconnect()
             old.hide()
             old.deleteLater()
-        card = PromptCard(prompt.text, prompt.detail)
-        screen = virtual_screen()
-        last = self.last
-        region = last.target.region if last is not None else None
-        window = to_logical(region) if region is not None else screen
-        faces = [to_logical(p.box) for p in last.participants] if last is not None else []
-        tiles = [to_logical(t) for t in last.tiles] if last is not None else []
-        anchor = to_logical(face) if face is not None else window
-        if face is not None:
-            faces.append(anchor)
-        place = place_card(CARD_SIZE, anchor, window, faces, screen, tiles)
-        card.move(to_rect(place).topLeft())
+            self.card = None
+        card = PromptCard(prompt.text, prompt.detail, about=prompt.participant)
+        self._place_beside_panel(card, face)
         card.asked.connect(lambda: self.runner.call(_asked))
         card.dismissed.connect(lambda: self.runner.call(_dismiss))
         card.not_now.connect(lambda: self.runner.call(_not_now))
         card.finished.connect(self._card_gone)
         self.card = card
+        self.about = prompt.participant
         card.present()
         self._exclude(card)
+        if self.last is not None:
+            self._show_markers(self.last)
         self._publish_masks()
-
-    def _place_near_panel(self, widget: object) -> None:
-        """Put a session card just below the panel, or above it near the screen's bottom."""
-        from PyQt6.QtWidgets import QWidget
-
-        from companion.ui.geometry import virtual_screen
-
-        if not isinstance(widget, QWidget):
-            return
-        panel = self.panel.frameGeometry()
-        screen = virtual_screen()
-        height = widget.height()  # the cards have their size before they are shown
-        y = panel.bottom() + 8
-        if y + height > screen.y + screen.h:
-            y = max(int(screen.y), panel.top() - 8 - height)
-        widget.move(panel.left(), y)
 
     def _close_card(self) -> None:
         from companion.ui.card import PromptCard
@@ -405,6 +437,9 @@ class Overlay:
 
     def _card_gone(self) -> None:
         self.card = None
+        self.about = None
+        if self.last is not None:
+            self._show_markers(self.last)
         self._publish_masks()
 
     def _publish_masks(self) -> None:
@@ -490,6 +525,7 @@ class Overlay:
         dialog.accepted.connect(self._first_run_read)
         self._dialogs.append(dialog)
         dialog.show()
+        self._place_beside_panel(dialog)
 
     def _first_run_read(self) -> None:
         self.settings = replace(self.settings, first_run_done=True)

@@ -1,4 +1,4 @@
-"""The prompt card: one check-in idea near the person's tile, fading out by itself."""
+"""The prompt card: one check-in idea beside the panel, naming its person, fading out."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ class PromptCard(QWidget):
         lifetime_s: float = 15.0,
         fade_ms: int = 900,
         parent: QWidget | None = None,
+        about: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("card")
@@ -63,8 +64,10 @@ class PromptCard(QWidget):
         self._fade_ms = fade_ms
         self._done = False
 
-        title = QLabel("CHECK-IN IDEA")
-        title.setProperty("role", "title")
+        # The card sits beside the panel, not on the face: it names whom it is about (whose
+        # marker is highlighted meanwhile).
+        self.title_label = QLabel("CHECK-IN IDEA" + (f" \u00b7 about {about}" if about else ""))
+        self.title_label.setProperty("role", "title")
         self.text_label = QLabel(text)
         self.text_label.setProperty("role", "prompt")
         self.text_label.setWordWrap(True)
@@ -92,7 +95,7 @@ class PromptCard(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 10, 4)
         layout.setSpacing(3)
-        layout.addWidget(title)
+        layout.addWidget(self.title_label)
         layout.addWidget(self.text_label, 1)
         layout.addWidget(self.detail_label)
         layout.addLayout(buttons)

@@ -54,11 +54,12 @@ def to_physical(box: Box) -> Box:
 
 
 def virtual_screen() -> Box:
-    """The logical rectangle spanning every screen."""
+    """The logical rectangle spanning every screen, less the desktop's own panels (task bar,
+    dock): where the overlay's windows may go."""
     screen = QGuiApplication.primaryScreen()
     if screen is None:
         return Box(0, 0, 1920, 1080)
-    g = screen.virtualGeometry()
+    g = screen.availableVirtualGeometry()
     return Box(g.x(), g.y(), g.width(), g.height())
 
 

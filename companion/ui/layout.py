@@ -1,14 +1,20 @@
 """Where the overlay's pieces go: pure geometry on `Box`, no Qt.
 
-All boxes share one coordinate space (the UI uses Qt's logical pixels). Markers sit at
-the bottom edge of each participant's tile, never over a face; the prompt card goes as
-near the face as it can without covering any face; the panel goes beside the window, or
-over a part of it that shows no face.
+All boxes share one coordinate space (the UI uses Qt's logical pixels). The rule is that
+the overlay never covers the call: markers sit at the bottom edge of each participant's
+tile, never over a face; the panel sits beside the meeting window when the screen has
+room, and otherwise shrinks to a pill in the place freest of faces and video (a dark
+margin, the control bar); cards and dialogs are placed the same way, next to the panel.
+`free_spot` is that one search.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
 
 from companion.model import Box
 
@@ -16,6 +22,11 @@ TILE_SCALE = (2.4, 1.9)
 """A face box grown by this much (width, height) approximates its tile when none is known."""
 MARKER_THICKNESS = 3.0
 GAP = 10.0
+SEARCH_STEP = 8.0
+"""Grid step of `free_spot`, in pixels."""
+TILE_WEIGHT = 4.0
+"""Covering a participant's tile costs this much more per pixel than covering the rest of
+the meeting window (its chrome, margins and control bar)."""
 
 
 def tile_of(face: Box, window: Box, tiles: Sequence[Box] = ()) -> Box:
@@ -64,91 +75,137 @@ def marker_bar(face: Box, window: Box, faces: Sequence[Box], tiles: Sequence[Box
     return clip_box(Box(x, face.y + face.h + 2, width, MARKER_THICKNESS), window)
 
 
-def place_card(
-    size: tuple[float, float],
-    face: Box,
-    window: Box,
-    faces: Sequence[Box],
-    screen: Box,
-    tiles: Sequence[Box] = (),
-) -> Box:
-    """Where the prompt card goes: as near ``face`` as it can be while covering no face.
+def head_of(face: Box) -> Box:
+    """The head around a face box (the landmarks stop at the brows and the ears): what the
+    overlay must never cover."""
+    return Box(face.x - face.w * 0.2, face.y - face.h * 0.45, face.w * 1.4, face.h * 1.6)
 
-    Candidates lie inside the face's tile (bottom, top, beside the face), just under or
-    above the face, and outside the window on each side. Among those fully on the screen,
-    the one covering the least face area wins, then the one nearest the face.
+
+def free_spot(
+    size: tuple[float, float],
+    screen: Box,
+    near: tuple[float, float],
+    faces: Sequence[Box] = (),
+    video: Sequence[tuple[Box, float]] = (),
+    taken: Sequence[Box] = (),
+) -> Box:
+    """The place for a ``size`` box on ``screen`` that covers the least of the call.
+
+    Positions on a grid (`SEARCH_STEP`), plus those flush against every obstacle, are
+    ranked by, in turn: area over ``taken`` (the overlay's own windows), area over the
+    heads of ``faces``, area over ``video`` (the meeting window and its tiles, each area
+    times its weight; see `video_area`) and the distance from ``near``.
     """
     w, h = size
-    keep_out = [grow(f, 0.15) for f in faces]
-    tile = tile_of(face, window, tiles)
-    xs = (tile.cx - w / 2, tile.x + GAP, tile.x + tile.w - w - GAP, face.cx - w / 2)
-    ys = (
-        tile.y + tile.h - h - GAP,
-        tile.y + GAP,
-        face.y + face.h * 1.15,
-        face.y - face.h * 0.2 - h,
-    )
-    candidates = [Box(x, y, w, h) for y in ys for x in xs]
-    candidates += [
-        Box(face.x + face.w + GAP, face.cy - h / 2, w, h),
-        Box(face.x - GAP - w, face.cy - h / 2, w, h),
-        Box(window.x + window.w + GAP, face.cy - h / 2, w, h),
-        Box(window.x - GAP - w, face.cy - h / 2, w, h),
-        Box(face.cx - w / 2, window.y + window.h + GAP, w, h),
-        Box(face.cx - w / 2, window.y - GAP - h, w, h),
-    ]
-    on_screen = [c for c in candidates if _inside(c, screen)]
-    if not on_screen:
-        return _clamp(Box(face.cx - w / 2, face.y + face.h + GAP, w, h), screen)
+    heads = [head_of(f) for f in faces]
+    obstacles = [*taken, *heads, *(b for b, _ in video)]
+    xs = _positions(screen.x, screen.x + screen.w - w, w, [(b.x, b.w) for b in obstacles])
+    ys = _positions(screen.y, screen.y + screen.h - h, h, [(b.y, b.h) for b in obstacles])
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    gx, gy = grid_x.ravel(), grid_y.ravel()
 
-    def cost(box: Box) -> tuple[float, float]:
-        covered = sum(_intersection(box, k) for k in keep_out)
-        return covered, (box.cx - face.cx) ** 2 + (box.cy - face.cy) ** 2
+    def area(weighted: Sequence[tuple[Box, float]]) -> npt.NDArray[np.float64]:
+        total = np.zeros_like(gx)
+        for b, weight in weighted:
+            ix = np.clip(np.minimum(gx + w, b.x + b.w) - np.maximum(gx, b.x), 0.0, None)
+            iy = np.clip(np.minimum(gy + h, b.y + b.h) - np.maximum(gy, b.y), 0.0, None)
+            total += weight * ix * iy
+        return total
 
-    return min(on_screen, key=cost)
+    distance = (gx + w / 2 - near[0]) ** 2 + (gy + h / 2 - near[1]) ** 2
+    covered = (area([(b, 1.0) for b in taken]), area([(b, 1.0) for b in heads]), area(video))
+    best = np.lexsort((distance, covered[2], covered[1], covered[0]))[0]
+    return Box(float(gx[best]), float(gy[best]), w, h)
 
 
-def _intersection(a: Box, b: Box) -> float:
-    ix = max(0.0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
-    iy = max(0.0, min(a.y + a.h, b.y + b.h) - max(a.y, b.y))
-    return ix * iy
+def _positions(
+    lo: float, hi: float, size: float, spans: Sequence[tuple[float, float]]
+) -> npt.NDArray[np.float64]:
+    """Grid positions from ``lo`` to ``hi`` and the ones flush against each span."""
+    if hi <= lo:
+        return np.array([lo])
+    flush = [p for start, length in spans for p in (start - GAP - size, start + length + GAP)]
+    grid = np.arange(lo, hi, SEARCH_STEP)
+    points = np.concatenate([grid, [hi], np.asarray(flush, dtype=np.float64)])
+    return np.unique(points[(points >= lo) & (points <= hi)])
+
+
+def video_area(
+    window: Box, faces: Sequence[Box], tiles: Sequence[Box] = ()
+) -> list[tuple[Box, float]]:
+    """The meeting's picture as `free_spot` weighs it: the window (weight 1) and every
+    participant's tile, found or estimated from the face (`TILE_WEIGHT`)."""
+    shown = [tile_of(f, window, tiles) for f in faces]
+    shown += [t for t in tiles if t not in shown]
+    return [(window, 1.0), *((t, TILE_WEIGHT) for t in shown)]
+
+
+@dataclass(frozen=True)
+class PanelPlace:
+    """Where the panel goes and in which form."""
+
+    box: Box
+    beside: bool
+    """False: no room beside the meeting; the panel (a pill, unless expanded) is over the
+    freest part of it."""
 
 
 def place_panel(
-    size: tuple[float, float], window: Box, screen: Box, faces: Sequence[Box] = ()
-) -> Box:
-    """Where the panel goes: beside the window (right, left, below, above), else where it
-    covers the fewest faces and then the least of the window: one of those places pushed
-    onto the screen, or a window corner (top right first).
+    full: tuple[float, float],
+    pill: tuple[float, float],
+    window: Box,
+    screen: Box,
+    faces: Sequence[Box] = (),
+    tiles: Sequence[Box] = (),
+    taken: Sequence[Box] = (),
+    expanded: bool = False,
+    now: Box | None = None,
+) -> PanelPlace:
+    """Beside the meeting window (right, left, below, above) when the full panel fits there
+    clear of ``taken``; else a pill (or, when the user ``expanded`` it, the full panel) at
+    the `free_spot` nearest the window's top right corner.
+
+    ``now`` is where the panel is: over the meeting it stays there while it still covers
+    no head, no tile and nothing ``taken``, so that it does not wander as faces sway.
     """
-    w, h = size
-    outside = (
+    w, h = full
+    beside = (
         Box(window.x + window.w + GAP, window.y, w, h),
         Box(window.x - GAP - w, window.y, w, h),
         Box(window.x + window.w - w, window.y + window.h + GAP, w, h),
         Box(window.x + window.w - w, window.y - GAP - h, w, h),
     )
-    for box in outside:
-        if _inside(box, screen):
-            return box
-    right, bottom = window.x + window.w - w - GAP, window.y + window.h - h - GAP
-    corners = [
-        Box(x, y, w, h)
-        for x, y in (
-            (right, window.y + GAP),
-            (right, bottom),
-            (window.x + GAP, bottom),
-            (window.x + GAP, window.y + GAP),
-        )
-    ]
-    keep_out = [grow(f, 0.1) for f in faces]
-    candidates = [_clamp(box, screen) for box in (*corners, *outside)]
+    for box in beside:
+        if _inside(box, screen) and not any(overlaps(box, t) for t in taken):
+            return PanelPlace(box, beside=True)
+    size = full if expanded else pill
+    if now is not None and (now.w, now.h) == size and _inside(now, screen):
+        blocked = [*taken, *(head_of(f) for f in faces), *tiles]
+        blocked += [tile_of(f, window, tiles) for f in faces]
+        if not any(overlaps(now, b) for b in blocked):
+            return PanelPlace(now, beside=False)
+    corner = (window.x + window.w - size[0] / 2 - GAP, window.y + size[1] / 2 + GAP)
+    video = video_area(window, faces, tiles)
+    return PanelPlace(free_spot(size, screen, corner, faces, video, taken), beside=False)
 
-    def cost(box: Box) -> tuple[int, float]:
-        covered = clip_box(box, window)
-        return sum(overlaps(box, k) for k in keep_out), covered.w * covered.h
 
-    return min(candidates, key=cost)
+def place_card(
+    size: tuple[float, float],
+    panel: Box,
+    window: Box,
+    screen: Box,
+    faces: Sequence[Box] = (),
+    tiles: Sequence[Box] = (),
+    taken: Sequence[Box] = (),
+) -> Box:
+    """Where a card or dialog goes: the `free_spot` nearest the panel, clear of it.
+
+    Beside the panel when the panel sits beside the meeting; over the freest part of the
+    meeting (never a head, if any place on the screen avoids them all) when it is full
+    screen. The card says whom it is about instead of pointing at the face.
+    """
+    video = video_area(window, faces, tiles)
+    return free_spot(size, screen, (panel.cx, panel.cy), faces, video, [panel, *taken])
 
 
 def _inside(box: Box, screen: Box) -> bool:
@@ -158,9 +215,3 @@ def _inside(box: Box, screen: Box) -> bool:
         and box.x + box.w <= screen.x + screen.w
         and box.y + box.h <= screen.y + screen.h
     )
-
-
-def _clamp(box: Box, screen: Box) -> Box:
-    x = min(max(box.x, screen.x), screen.x + screen.w - box.w)
-    y = min(max(box.y, screen.y), screen.y + screen.h - box.h)
-    return Box(x, y, box.w, box.h)

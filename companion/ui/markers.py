@@ -31,7 +31,7 @@ class Marker:
     bar: Box
     label: str
     style: str = "normal"
-    """``normal``, ``focus`` or ``me``."""
+    """``normal``, ``focus``, ``me`` or ``about`` (the person a check-in card is about)."""
 
 
 STEADY_PX = 6.0
@@ -45,8 +45,10 @@ def build_markers(
     me: str | None,
     tiles: Sequence[Box] = (),
     me_tile: Box | None = None,
+    about: str | None = None,
 ) -> list[Marker]:
-    """A marker per participant (logical pixels); the user's own tile is labelled "me".
+    """A marker per participant (logical pixels); the user's own tile is labelled "me", and
+    the person the card showing now is ``about`` is highlighted.
 
     Once the user's tile is kept out of analysis its face is no longer reported, so
     ``me_tile`` (that tile) gets the "me" marker along its bottom edge instead.
@@ -54,7 +56,8 @@ def build_markers(
     boxes = [b for _, b in faces]
     markers = []
     for pid, face in faces:
-        style = "me" if pid == me else "focus" if pid == focus else "normal"
+        style = "me" if pid == me else "about" if pid == about else "normal"
+        style = "focus" if style == "normal" and pid == focus else style
         label = "me" if pid == me else pid
         markers.append(Marker(pid, marker_bar(face, window, boxes, tiles), label, style))
     if me_tile is not None and not any(pid == me for pid, _ in faces):
@@ -147,11 +150,13 @@ class MarkerLayer(QWidget):
         return out
 
     def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802 (Qt override)
-        """Bars in a quiet grey (focus blue, "me" violet), labels on a dark chip."""
+        """Bars in a quiet grey (focus blue, "me" violet, the card's person amber), labels
+        on a dark chip."""
         painter = QPainter(self)
         painter.setFont(self._font)
+        styles = {"focus": theme.FOCUS, "me": theme.ME, "about": theme.ABOUT}
         for m, bar, label in self._pieces:
-            colour = QColor({"focus": theme.FOCUS, "me": theme.ME}.get(m.style, theme.MARKER))
+            colour = QColor(styles.get(m.style, theme.MARKER))
             painter.fillRect(bar, colour)
             painter.fillRect(label, QColor(theme.BACKGROUND))
             painter.setPen(colour)

@@ -22,6 +22,8 @@ from companion.ui.toolwindows import keep_in_view
 
 PANEL_SIZE = (270, 172)
 """Logical pixels."""
+PILL_SIZE = (270, 40)
+"""The compact form, for a meeting that fills the screen: dot, one line, Pause, More."""
 NOBODY = "nobody"
 
 
@@ -81,6 +83,9 @@ class Panel(QWidget):
         keep_in_view(self)
         self.setFixedSize(*PANEL_SIZE)
         self.pinned = False
+        self.crowded = False
+        self.expanded = False
+        """The user asked for the whole panel while it would be a pill."""
         self._drag_from: QPoint | None = None
         self._paused = False
 
@@ -108,10 +113,20 @@ class Panel(QWidget):
         self.me_box.setToolTip("Your own camera tile: never analysed")
         self.set_participants([])
 
+        self.pill_pause_button = QPushButton("Pause")
+        self.pill_pause_button.setToolTip(self.pause_button.toolTip())
+        self.more_button = QPushButton("More")
+        self.more_button.setToolTip("The whole panel (it may cover part of the call), or the pill")
+        for b in (self.pill_pause_button, self.more_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setVisible(False)
+
         head = QHBoxLayout()
         head.setSpacing(8)
         head.addWidget(self.indicator)
         head.addWidget(self.state_label, 1)
+        head.addWidget(self.pill_pause_button)
+        head.addWidget(self.more_button)
         picks = QGridLayout()
         picks.setHorizontalSpacing(8)
         picks.setVerticalSpacing(4)
@@ -125,17 +140,25 @@ class Panel(QWidget):
         for b in (self.pause_button, self.region_button, self.settings_button, self.ideas_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             buttons.addWidget(b)
+        self.details = QWidget()
+        details = QVBoxLayout(self.details)
+        details.setContentsMargins(0, 0, 0, 0)
+        details.setSpacing(6)
+        details.addWidget(self.status_label)
+        details.addStretch(1)
+        details.addWidget(self.hint_label)
+        details.addLayout(picks)
+        details.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(6)
         layout.addLayout(head)
-        layout.addWidget(self.status_label)
-        layout.addStretch(1)
-        layout.addWidget(self.hint_label)
-        layout.addLayout(picks)
-        layout.addLayout(buttons)
+        layout.addWidget(self.details, 1)
+        self._state = ("Starting", "")
 
-        self.pause_button.clicked.connect(lambda: self.pause_toggled.emit(not self._paused))
+        for b in (self.pause_button, self.pill_pause_button):
+            b.clicked.connect(lambda: self.pause_toggled.emit(not self._paused))
+        self.more_button.clicked.connect(self._toggle_form)
         self.settings_button.clicked.connect(self.settings_requested.emit)
         self.region_button.clicked.connect(self.region_requested.emit)
         self.focus_box.activated.connect(
@@ -143,16 +166,49 @@ class Panel(QWidget):
         )
         self.me_box.activated.connect(lambda _: self.me_changed.emit(self._picked(self.me_box)))
 
-    def set_state(self, state: str, status: str, colour: str) -> None:
-        """The headline ("Watching", "Paused", ...), one status line and the dot colour."""
-        self.state_label.setText(state)
+    def set_state(self, state: str, status: str, colour: str, short: str = "") -> None:
+        """The headline ("Watching", "Paused", ...), the status lines and the dot colour.
+
+        ``short`` follows the headline in the pill (for example "9 people").
+        """
+        self._state = (state, short)
+        self.state_label.setText(self._headline())
         self.status_label.setText(status)
         self.indicator.set_colour(colour)
 
     def set_paused(self, paused: bool) -> None:
         """Show the pause button for the current state."""
         self._paused = paused
-        self.pause_button.setText("Resume" if paused else "Pause")
+        for b in (self.pause_button, self.pill_pause_button):
+            b.setText("Resume" if paused else "Pause")
+
+    def set_crowded(self, crowded: bool) -> None:
+        """Whether the meeting leaves no room beside it: the panel is then a pill (headline,
+        Pause, More), unless the user pressed More (Less brings the pill back)."""
+        self.crowded = crowded
+        self._apply_form()
+
+    @property
+    def compact(self) -> bool:
+        """Whether the pill shows."""
+        return self.crowded and not self.expanded
+
+    def _apply_form(self) -> None:
+        pill = self.compact
+        self.details.setVisible(not pill)
+        self.pill_pause_button.setVisible(pill)
+        self.more_button.setVisible(self.crowded)
+        self.more_button.setText("Less" if self.expanded else "More")
+        self.setFixedSize(*(PILL_SIZE if pill else PANEL_SIZE))
+        self.state_label.setText(self._headline())
+
+    def _headline(self) -> str:
+        state, short = self._state
+        return f"{state} \u00b7 {short}" if self.compact and short else state
+
+    def _toggle_form(self) -> None:
+        self.expanded = not self.expanded
+        self._apply_form()
 
     def set_participants(self, ids: Sequence[str]) -> None:
         """Offer these participants in the focus and "this is me" pickers."""

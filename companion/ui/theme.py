@@ -14,6 +14,8 @@ ERROR = "#d08770"
 FOCUS = "#7aa7d6"
 MARKER = "#7d8793"
 ME = "#b59bd6"
+ABOUT = "#e3b75c"
+"""The marker of the person a check-in card is about."""
 
 STYLE = f"""
 QWidget#panel, QWidget#card, QDialog {{

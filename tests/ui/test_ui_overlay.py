@@ -206,3 +206,67 @@ def test_pausing_hides_the_markers_and_cards_and_resuming_brings_the_session_car
     assert routine.isVisible() and isinstance(routine, CalmRoutineCard)
     assert overlay.card is None  # a closed check-in card does not come back
     routine.finish()
+
+
+def test_over_a_maximized_meeting_the_panel_is_a_pill_and_the_card_names_its_person(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from companion.capture.windows import WindowInfo
+    from companion.capture.windows.follow import WATCHING, TargetState
+    from companion.live import LiveUpdate, Seen
+    from companion.ui.dialogs import FirstRunDialog
+    from companion.ui.geometry import from_rect, virtual_screen
+    from companion.ui.layout import head_of
+    from companion.ui.panel import PILL_SIZE
+
+    runner = LiveRunner(
+        lambda: FixedRegion(REGION), lambda: LiveSession(Pipeline(NoFaces(), NoLandmarks))
+    )
+    overlay = Overlay(OverlayOptions(settings_path=tmp_path / "settings.json"), Settings(), runner)
+    qtbot.addWidget(overlay.panel)
+    overlay.panel.show()
+    overlay.show_first_run()  # the worker is not started: this test feeds the updates
+    (dialog,) = overlay._dialogs  # type: ignore[attr-defined]
+    assert isinstance(dialog, FirstRunDialog)
+    qtbot.addWidget(dialog)
+    screen = virtual_screen()
+    window = Box(screen.x, screen.y, screen.w, screen.h)  # the meeting fills the screen
+    tiles = [
+        Box(window.x + c * window.w / 3, window.y + 0.1 * window.h + r * 0.4 * window.h,
+            window.w / 3 - 8, 0.4 * window.h - 8)
+        for r in range(2)
+        for c in range(3)
+    ]  # fmt: skip
+    faces = [
+        Seen(f"p{i + 1}", Box(t.x + t.w * 0.4, t.y + t.h * 0.25, t.w * 0.2, t.h * 0.35))
+        for i, t in enumerate(tiles)
+    ]
+    info = WindowInfo(1, "Meet - abc-defg-hij", "meet", 1, window, window)
+    update = LiveUpdate(
+        TargetState(WATCHING, window, info), participants=tuple(faces), tiles=tuple(tiles)
+    )
+    runner.mailbox.put(update)
+    overlay.poll()
+    panel = from_rect(overlay.panel.frameGeometry())
+    assert overlay.panel.compact and (panel.w, panel.h) == PILL_SIZE
+    assert not any(overlaps(panel, t) for t in tiles)
+    assert not overlaps(panel, from_rect(dialog.frameGeometry()))  # nothing covers it
+    dialog.accept()
+
+    now = time.monotonic()
+    prompt = Prompt("p5", "tension", now, "Maybe ask how this lands for them?", "brows, lips")
+    overlay.show_prompt(prompt, faces[4].box)
+    card = overlay.card
+    assert isinstance(card, PromptCard)
+    qtbot.addWidget(card)
+    placed = from_rect(card.frameGeometry())
+    assert not any(overlaps(placed, head_of(f.box)) for f in faces)
+    assert not overlaps(placed, panel)
+    assert card.title_label.text().endswith("about p5")
+    about = [m for m in overlay.markers.markers if m.style == "about"]
+    assert [m.id for m in about] == ["p5"]
+    card.close_now()
+    qtbot.waitUntil(lambda: overlay.card is None, timeout=5_000)
+    assert not any(m.style == "about" for m in overlay.markers.markers)
+    overlay.panel.more_button.click()  # the user asks for the whole panel
+    assert not overlay.panel.compact
