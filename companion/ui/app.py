@@ -16,11 +16,15 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from companion.live import EventsLog, LiveRunner, LiveSession, LiveUpdate
 from companion.model import Box, Prompt
 from companion.settings import Settings, load_settings, save_settings
 from companion.ui.qtenv import scrub_cv2_qt_paths
+
+if TYPE_CHECKING:
+    from PyQt6.QtCore import QPoint
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +167,8 @@ class Overlay:
         """Widgets the OS keeps out of screen captures (the rest are painted over)."""
         self._tried: weakref.WeakSet[object] = weakref.WeakSet()
         self._dialogs: list[object] = []
-        self._first_run_placed = False
+        self._first_run_at: QPoint | None = None
+        """Where the overlay last put the first-run window (None: not yet)."""
         self._shortcut = QShortcut(QKeySequence(SHORTCUT_TEXT), self.panel)
         self._timer = QTimer()
         self._timer.setInterval(POLL_MS)
@@ -392,17 +397,28 @@ class Overlay:
         widget.move(to_rect(box).topLeft())
 
     def _place_first_run(self, update: LiveUpdate) -> None:
-        """Move the first-run window off the meeting once the meeting is found.
+        """Keep the first-run window off the meeting's faces until the user moves it.
 
-        Shown at start, it sits beside the panel; it is moved once more when the watched
-        area is first known; after that the user may put it anywhere. What it covers is
-        painted out of the analysis while it is open.
+        Shown at start, it sits beside the panel, before anyone is found. While it stays
+        where it was put, it moves again whenever a face or the panel comes under it; once
+        the user drags it, it stays. What it covers is painted out of the analysis.
         """
+        from PyQt6.QtWidgets import QWidget
+
+        from companion.ui.geometry import from_rect
+        from companion.ui.layout import head_of, overlaps
+
         dialog = self._first_run_dialog()
-        if dialog is None or self._first_run_placed or not update.target.watching:
+        if not isinstance(dialog, QWidget) or not update.target.watching:
             return
-        self._place_beside_panel(dialog)
-        self._first_run_placed = True
+        if self._first_run_at is not None and dialog.pos() != self._first_run_at:
+            return  # moved by the user
+        _, faces, _ = self._scene()
+        here = from_rect(dialog.frameGeometry())
+        covered = [*(head_of(f) for f in faces), *self._taken(dialog)]
+        if self._first_run_at is None or any(overlaps(here, b) for b in covered):
+            self._place_beside_panel(dialog)
+            self._first_run_at = dialog.pos()
 
     def show_prompt(self, prompt: Prompt, face: Box | None) -> None:
         """Show ``prompt`` on a card beside the panel, naming the person it is about, whose

@@ -139,7 +139,9 @@ class Browser:
             "--disable-features=Translate,MediaRouter",
             "--password-store=basic",
         ]
-        if page.maximized:
+        if page.fullscreen:
+            args.append("--start-fullscreen")
+        elif page.maximized:
             args.append("--start-maximized")
         else:
             args += [

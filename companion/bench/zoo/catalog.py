@@ -31,6 +31,8 @@ class Page:
     """Window size, ignored when ``maximized``."""
     window_at: tuple[int, int] = WINDOW_AT
     maximized: bool = False
+    fullscreen: bool = False
+    """Chromium's full-screen mode (F11): no window frame, the page fills the screen."""
     media: tuple[int, int] = (640, 360)
     """Size of the prepared webcam media (16:9)."""
 
