@@ -21,7 +21,7 @@ from companion.model import Cluster, CueEvent
 
 RULES_SCHEMA = "companion.patterns/1"
 MAX_WITHIN_S = 10.0
-_PATTERN_KEYS = {"name", "steps", "ordered", "within_s", "also", "about"}
+_PATTERN_KEYS = {"name", "label", "steps", "ordered", "within_s", "also", "about"}
 
 
 class RulesError(InputError):
@@ -40,6 +40,13 @@ class Pattern:
     also: frozenset[str] = frozenset()
     """Cues added to a cluster when present nearby, never required."""
     about: str = ""
+    label: str = ""
+    """What the user sees: the movements, such as "brows + lips" (the name is an id)."""
+
+    @property
+    def shown(self) -> str:
+        """The label, or the name when the rules file gives none."""
+        return self.label or self.name
 
     @property
     def cues(self) -> frozenset[str]:
@@ -124,10 +131,10 @@ def _parse_pattern(item: Any, index: int, origin: str) -> Pattern:
     if not isinstance(also_raw, list):
         raise RulesError(f"{where}: 'also' must be a list of cues")
     also = frozenset(_cue(c, where) for c in also_raw)
-    about = item.get("about", "")
-    if not isinstance(about, str):
-        raise RulesError(f"{where}: 'about' must be text")
-    return Pattern(name, steps, float(within), ordered, also, about)
+    about, label = item.get("about", ""), item.get("label", "")
+    if not isinstance(about, str) or not isinstance(label, str):
+        raise RulesError(f"{where}: 'about' and 'label' must be text")
+    return Pattern(name, steps, float(within), ordered, also, about, label)
 
 
 def _parse_step(step: Any, where: str) -> frozenset[str]:

@@ -207,12 +207,7 @@ class Overlay:
 
         from companion.ui.hotkey import SHORTCUT_TEXT
 
-        if self.hotkey.start():
-            shortcut = f"{SHORTCUT_TEXT} pauses from anywhere"
-        else:
-            shortcut = f"{SHORTCUT_TEXT} pauses while Companion has the focus"
-        self.panel.pause_button.setToolTip(shortcut)
-        self.panel.hint_label.setText(shortcut)
+        self.panel.set_shortcut(SHORTCUT_TEXT, everywhere=self.hotkey.start())
         self.panel.set_state(
             "Starting", self._notice or "Looking for the meeting window", "#8d96a1"
         )

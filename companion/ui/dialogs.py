@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 
 from PyQt6.QtCore import QPoint, QRect, Qt, pyqtSignal
@@ -29,6 +30,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from companion.cues.rules import load_rules
 from companion.model import Box
 from companion.prompts.library import CONTEXTS, PATTERNS
 from companion.settings import PACINGS, SENSITIVITIES, Settings
@@ -36,6 +38,13 @@ from companion.ui import theme
 
 log = logging.getLogger(__name__)
 
+CONTEXT_NAMES = {
+    "meeting": "a meeting",
+    "interviewer": "an interview I lead",
+    "candidate": "an interview I am in",
+    "one-on-one": "a one-on-one",
+}
+"""How the settings name each context (the settings file keeps the ids)."""
 FALLBACK_NOTICE = (
     "I'm using Companion, an on-device app that notices brief facial movements and "
     "reminds me to check in; nothing is recorded or sent anywhere."
@@ -122,10 +131,11 @@ class SettingsDialog(QDialog):
         super().__init__()
         self.setWindowTitle("Companion settings")
         self._base = settings
-        self.context = _combo(CONTEXTS, settings.context)
+        self.context = _combo(CONTEXTS, settings.context, CONTEXT_NAMES)
         self.sensitivity = _combo(SENSITIVITIES, settings.sensitivity)
         self.pacing = _combo(PACINGS, settings.pacing)
-        self.patterns = {p: QCheckBox(p) for p in PATTERNS}
+        shown = {p.name: p.shown for p in load_rules()}
+        self.patterns = {p: QCheckBox(shown.get(p, p)) for p in PATTERNS}
         for name, box in self.patterns.items():
             box.setChecked(settings.pattern_enabled(name))
         self.cpu = QSlider(Qt.Orientation.Horizontal)
@@ -140,10 +150,10 @@ class SettingsDialog(QDialog):
         for box in self.patterns.values():
             pattern_row.addWidget(box)
         form = QFormLayout()
-        form.addRow("You are", self.context)
+        form.addRow("This call", self.context)
         form.addRow("Sensitivity", self.sensitivity)
         form.addRow("Prompts come", self.pacing)
-        form.addRow("Patterns", pattern_row)
+        form.addRow("Check-ins after", pattern_row)
         form.addRow("CPU budget", self.cpu)
         form.addRow("", cpu_label)
         save = QPushButton("Save")
@@ -163,9 +173,9 @@ class SettingsDialog(QDialog):
         """The settings as the dialog shows them."""
         return replace(
             self._base,
-            context=self.context.currentText(),
-            sensitivity=self.sensitivity.currentText(),
-            pacing=self.pacing.currentText(),
+            context=self.context.currentData(),
+            sensitivity=self.sensitivity.currentData(),
+            pacing=self.pacing.currentData(),
             patterns={
                 **self._base.patterns,
                 **{p: b.isChecked() for p, b in self.patterns.items()},
@@ -174,9 +184,14 @@ class SettingsDialog(QDialog):
         )
 
 
-def _combo(values: tuple[str, ...], current: str) -> QComboBox:
+def _combo(
+    values: tuple[str, ...], current: str, names: Mapping[str, str] | None = None
+) -> QComboBox:
+    """A picker showing ``names`` of ``values`` (the values themselves when None); each
+    item's data is its value."""
     box = QComboBox()
-    box.addItems(values)
+    for value in values:
+        box.addItem((names or {}).get(value, value), value)
     box.setCurrentIndex(values.index(current) if current in values else 0)
     return box
 

@@ -22,7 +22,7 @@ from companion.ui.toolwindows import keep_in_view
 
 PANEL_SIZE = (270, 172)
 """Logical pixels."""
-PILL_SIZE = (270, 40)
+PILL_SIZE = (330, 40)
 """The compact form, for a meeting that fills the screen: dot, one line, Pause, More."""
 NOBODY = "nobody"
 
@@ -175,6 +175,13 @@ class Panel(QWidget):
         self.state_label.setText(self._headline())
         self.status_label.setText(status)
         self.indicator.set_colour(colour)
+
+    def set_shortcut(self, keys: str, everywhere: bool) -> None:
+        """Say how the pause shortcut works: from anywhere, or only while focused."""
+        where = "from anywhere" if everywhere else "while Companion has the focus"
+        for widget in (self.pause_button, self.pill_pause_button, self.hint_label):
+            widget.setToolTip(f"{keys} pauses {where}")
+        self.hint_label.setText(f"{keys} pauses {'from anywhere' if everywhere else 'in here'}")
 
     def set_paused(self, paused: bool) -> None:
         """Show the pause button for the current state."""

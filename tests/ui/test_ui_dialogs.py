@@ -16,9 +16,11 @@ from companion.ui.qtenv import scrub_cv2_qt_paths
 def test_settings_dialog_returns_what_it_shows(qtbot: QtBot) -> None:
     dialog = SettingsDialog(Settings(context="meeting", pacing="normal"))
     qtbot.addWidget(dialog)
-    dialog.context.setCurrentText("candidate")
+    assert dialog.context.currentText() == "a meeting"
+    dialog.context.setCurrentText("an interview I am in")
     dialog.pacing.setCurrentText("rare")
     dialog.sensitivity.setCurrentText("high")
+    assert dialog.patterns["tension"].text() == "brows + lips"  # movements, not the id
     dialog.patterns["masked"].setChecked(False)
     dialog.cpu.setValue(30)
     chosen = dialog.chosen()
