@@ -129,7 +129,7 @@ class SettingsDialog(QDialog):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
-        self.setWindowTitle("Companion settings")
+        self.setWindowTitle("Settings")
         self._base = settings
         self.context = _combo(CONTEXTS, settings.context, CONTEXT_NAMES)
         self.sensitivity = _combo(SENSITIVITIES, settings.sensitivity)
@@ -208,7 +208,7 @@ class RegionPicker(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setWindowTitle("Companion: choose a region")
+        self.setWindowTitle("Choose a region")
         self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         screen = QGuiApplication.primaryScreen()
         self._still = screen.grabWindow() if screen is not None else QPixmap()

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -30,6 +31,8 @@ from companion.ui.card import PromptCard
 from companion.ui.dialogs import FirstRunDialog, SettingsDialog
 from companion.ui.panel import Panel
 
+TITLE_BAR_BUTTONS = 120
+"""Width a window manager's title bar keeps for its buttons and margins, about."""
 BUTTON_PADDING = 4
 """Side padding of the overlay's buttons, at least (theme.STYLE)."""
 PATTERN_IDS = re.compile(
@@ -113,3 +116,8 @@ def test_every_word_on_the_windows_is_allowed_and_whole(qtbot: QtBot, which: str
     ids = [t for w, t in _texts(window) if PATTERN_IDS.search(t) and isinstance(w, QCheckBox)]
     assert not ids, "patterns are named by their movements where the user sees them"
     assert not _cut_off(window)
+    if not window.windowFlags() & Qt.WindowType.FramelessWindowHint:
+        # the window manager's title bar: the title, " \u2014 Companion" that Qt adds on
+        # X11, and the bar's own buttons
+        title = f"{window.windowTitle()} \u2014 Companion"
+        assert window.fontMetrics().horizontalAdvance(title) + TITLE_BAR_BUTTONS <= window.width()
