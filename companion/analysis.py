@@ -22,8 +22,8 @@ from companion.capture.video import VideoFileSource
 from companion.cues.engine import CueEngine, CueUpdate
 from companion.cues.signals import Vector, measure
 from companion.model import BLENDSHAPE_NAMES, Box, Cluster, CueEvent, Face, Prompt
-from companion.pipeline import Pipeline
 from companion.prompts.offline import prompt_record, prompts_for
+from companion.vision.pipeline import Pipeline
 
 SCHEMA = "companion.analysis/1"
 MIN_SAMPLES = 3
@@ -249,7 +249,7 @@ def process_file(
     (the place to check outputs), and only then is the face model loaded. ``progress``
     shows the frames done while ``work`` runs.
     """
-    from companion.pipeline import PipelineConfig
+    from companion.vision.pipeline import PipelineConfig
     from companion.vision.stack import open_pipeline
 
     with VideoFileSource(path) as source:

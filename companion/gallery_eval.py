@@ -141,7 +141,7 @@ def gallery_analyses(
     is called as gallery ``i`` of ``count`` starts.
     """
     from companion.cues.engine import CueEngine
-    from companion.pipeline import PipelineConfig
+    from companion.vision.pipeline import PipelineConfig
     from companion.vision.stack import open_pipeline
 
     per = config.n * config.n

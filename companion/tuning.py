@@ -28,7 +28,7 @@ from companion.cues.signals import Vector, measure
 from companion.errors import InputError
 from companion.evaluation import Report, Split, evaluate
 from companion.model import Box
-from companion.pipeline import Pipeline
+from companion.vision.pipeline import Pipeline
 
 Params = Mapping[str, float]
 

@@ -18,7 +18,7 @@ from companion.analysis import SIGNAL_COLUMNS, analyze_video, process_file
 from companion.capture.video import VideoFileSource
 from companion.cli import main
 from companion.model import Frame
-from companion.pipeline import Pipeline, PipelineConfig
+from companion.vision.pipeline import Pipeline, PipelineConfig
 from companion.vision.stack import open_pipeline
 
 ClipFinder = Callable[[str], Path]

@@ -23,7 +23,7 @@ from companion.capture.video import VideoFileSource
 from companion.cues.engine import CueEngine
 from companion.evaluation import WIDEN_S
 from companion.model import Frame
-from companion.pipeline import PipelineConfig
+from companion.vision.pipeline import PipelineConfig
 from companion.vision.stack import open_pipeline
 
 ClipFinder = Callable[[str], Path]

@@ -21,7 +21,7 @@ from companion.bench.runner import DEFAULT_CLIPS
 from companion.bench.stills import faces_in_still
 from companion.cli import main
 from companion.model import Box, Frame
-from companion.pipeline import PipelineConfig, StepResult
+from companion.vision.pipeline import PipelineConfig, StepResult
 from companion.vision.stack import open_pipeline
 
 ClipFinder = Callable[[str], Path]

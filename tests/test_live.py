@@ -34,9 +34,9 @@ from companion.live import (
     run_headless,
 )
 from companion.model import Box, Frame, Prompt
-from companion.pipeline import PipelineConfig
 from companion.prompts.pacing import PacingConfig, Prompter
 from companion.settings import Settings
+from companion.vision.pipeline import PipelineConfig
 from companion.vision.stack import open_pipeline
 
 ClipPath = Callable[[str], Path]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from companion.model import Box, Face, Frame, HeadPose, RGBImage
-from companion.pipeline import Pipeline, PipelineConfig, StepResult
+from companion.vision.pipeline import Pipeline, PipelineConfig, StepResult
 from companion.vision.scheduler import SchedulerConfig
 from companion.vision.tiling import Detection
 

@@ -124,8 +124,8 @@ class _Tally:
 
 def run_bench(config: BenchConfig, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Run the bench and return the `companion.bench/1` document."""
-    from companion.pipeline import PipelineConfig
     from companion.vision.landmarker import ModelTimer
+    from companion.vision.pipeline import PipelineConfig
     from companion.vision.scheduler import SchedulerConfig
     from companion.vision.stack import open_pipeline
 
@@ -299,10 +299,10 @@ def _run_live(
 
 
 def _raw_model_ms(gallery: Gallery, faces: Sequence[Box], config: BenchConfig) -> tuple[float, int]:
-    from companion.pipeline import PipelineConfig
     from companion.vision.imaging import crop_fitted
     from companion.vision.landmarker import CROP_MAX_SIDE
     from companion.vision.model_file import read_model
+    from companion.vision.pipeline import PipelineConfig
     from companion.vision.rawmodel import raw_seconds_per_face
 
     tiles = list(gallery.layout.tiles)

@@ -55,9 +55,9 @@ def run_soak(
     """Run the live path for ``minutes`` of wall time; the `companion.soak/1` document."""
     from companion.cues.engine import CueEngine
     from companion.live import LiveSession
-    from companion.pipeline import PipelineConfig
     from companion.prompts.pacing import Prompter
     from companion.settings import Settings
+    from companion.vision.pipeline import PipelineConfig
     from companion.vision.stack import open_pipeline
 
     say = progress or (lambda _msg: None)

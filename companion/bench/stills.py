@@ -13,7 +13,7 @@ def faces_in_still(pixels: RGBImage, steps: int = 5) -> list[Participant]:
     every face found counts (`PipelineConfig.alive_level` None). Faces as small as 25 px
     come from downscaled screenshots; the layout search handles them per tile.
     """
-    from companion.pipeline import PipelineConfig
+    from companion.vision.pipeline import PipelineConfig
     from companion.vision.stack import open_pipeline
 
     height, width = pixels.shape[:2]

@@ -10,10 +10,10 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from companion.model import Box, Cluster, CueEvent, Face, Frame, Participant, Prompt
-from companion.pipeline import Pipeline, StepResult
 from companion.prompts.pacing import PacingConfig
 from companion.prompts.session import CheckInTally
 from companion.settings import Settings
+from companion.vision.pipeline import Pipeline, StepResult
 
 PACING: dict[str, tuple[int, float]] = {
     "rare": (2, 300.0),

@@ -19,7 +19,7 @@ from companion.capture.video import VideoFileSource
 from companion.cues.baseline import BaselineConfig
 from companion.cues.signals import MEASURES, measure
 from companion.model import Face
-from companion.pipeline import Pipeline
+from companion.vision.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 

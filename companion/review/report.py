@@ -23,11 +23,11 @@ from companion.atomic import current_umask, write_text_atomic
 from companion.capture.video import VideoFileSource
 from companion.errors import OutputError
 from companion.model import Box
-from companion.pipeline import Pipeline
 from companion.review import wording
 from companion.review.collect import FaceSeries, Recording, collect, main_face
 from companion.review.moments import Flag, Moment, find_moments, other_movements
 from companion.review.signals import FaceSignals, analyse_face
+from companion.vision.pipeline import Pipeline
 
 SCHEMA = "companion.review/1"
 

@@ -1,4 +1,5 @@
-"""Face finding, landmarking, tracking and scheduling.
+"""Face finding, landmarking, tracking and scheduling, and the pipeline that runs them on
+each frame (`companion.vision.pipeline`).
 
 The only package that imports MediaPipe, and only in the modules that need it
 (`landmarker`, `detector`, `rawmodel`, `mp_runtime`, and `stack` through them), so

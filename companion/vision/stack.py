@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from companion.pipeline import Pipeline, PipelineConfig
 from companion.vision.detector import WindowFaceDetector
 from companion.vision.landmarker import CropLandmarker, ModelTimer
 from companion.vision.model_file import detector_bytes, read_model
+from companion.vision.pipeline import Pipeline, PipelineConfig
 
 
 def open_pipeline(

@@ -15,7 +15,6 @@ from companion.capture.windows import WindowInfo
 from companion.capture.windows.follow import CLOSED, SEARCHING, WATCHING, FixedRegion, TargetState
 from companion.live import LiveRunner, LiveSession, LiveUpdate
 from companion.model import Box, Cluster
-from companion.pipeline import Pipeline
 from companion.prompts.pacing import Hold, PacingConfig, Prompter
 from companion.prompts.session import CheckInTally, default_routine
 from companion.settings import Settings
@@ -23,6 +22,7 @@ from companion.ui.app import Overlay, OverlayOptions
 from companion.ui.card import PromptCard
 from companion.ui.checkins import call_ended
 from companion.ui.session_cards import CalmRoutineCard, ReflectionCardWidget
+from companion.vision.pipeline import Pipeline
 
 WINDOW = WindowInfo(7, "Zoom Meeting", "zoom", 1, REGION, REGION)
 

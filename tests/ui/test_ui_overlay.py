@@ -12,13 +12,13 @@ from pytestqt.qtbot import QtBot
 from companion.capture.windows.follow import FixedRegion
 from companion.live import LiveRunner, LiveSession
 from companion.model import Box, Cluster, Prompt
-from companion.pipeline import Pipeline
 from companion.prompts.pacing import PacingConfig, Prompter
 from companion.settings import Settings, load_settings
 from companion.ui import theme
 from companion.ui.app import Overlay, OverlayOptions
 from companion.ui.card import PromptCard
 from companion.ui.layout import overlaps
+from companion.vision.pipeline import Pipeline
 
 
 def overlay_for(runner: LiveRunner, tmp_path: Path) -> Overlay:
