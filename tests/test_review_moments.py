@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from companion.cues.events import EventParams
 from companion.cues.signals import MEASURES, M
@@ -25,9 +28,12 @@ from companion.review.moments import (
 from companion.review.traces import resting_face, traces
 
 
-def ev(cue: str, start: float, end: float, peak: float | None = None) -> CueEvent:
+def ev(
+    cue: str, start: float, end: float, peak: float | None = None, strength: float = 0.8
+) -> CueEvent:
     """An event of participant p1; the peak defaults to the middle."""
-    return CueEvent("p1", cue, start, end, (start + end) / 2 if peak is None else peak, 0.8)
+    middle = (start + end) / 2 if peak is None else peak
+    return CueEvent("p1", cue, start, end, middle, strength)
 
 
 def eyes_at(level: float) -> EyesEngagement:
@@ -187,12 +193,45 @@ def test_flags_of_one_stretch_make_one_moment_led_by_priority() -> None:
     assert not moment.brief
 
 
-def test_a_long_look_away_does_not_swallow_a_brief_frown() -> None:
-    # eyes off the lens for ten seconds, brows lowered for a third of a second inside
-    events = [ev("look_away", 0.0, 10.0), ev("brow_lower", 4.0, 4.3)]
-    moments = find_moments(events, REST, 12.0)
-    assert [m.kinds for m in moments] == [("off_lens",), ("brow_lower",)]
-    assert [m.brief for m in moments] == [False, True]
+def test_a_brief_frown_inside_a_long_look_away_is_part_of_it_and_named_when_clearest() -> None:
+    # eyes off the lens for ten seconds, brows lowered for a third of a second inside:
+    # one stretch of the take, one moment (never two that nest)
+    events = [ev("look_away", 0.0, 10.0, strength=0.7), ev("brow_lower", 4.0, 4.3, strength=1.6)]
+    (moment,) = find_moments(events, REST, 12.0)
+    assert (moment.start, moment.end) == (0.0, 10.0)
+    assert moment.kinds == ("brow_lower", "off_lens")  # the clearer movement leads
+    assert moment.apex == pytest.approx(4.15)  # its frame is the one shown
+    assert wording.title(moment).startswith("Brows lowered")
+    assert wording.tip(moment) == wording.TIPS["brow_lower"]
+    faint = [ev("look_away", 0.0, 10.0, strength=1.4), ev("brow_lower", 4.0, 4.3, strength=1.0)]
+    (moment,) = find_moments(faint, REST, 12.0)
+    assert moment.kinds == ("off_lens", "brow_lower")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(sorted(wording.MOVEMENTS)),
+            st.floats(0.0, 30.0),
+            st.floats(0.05, 4.0),
+            st.floats(0.3, 3.0),
+        ),
+        max_size=25,
+    ),
+    st.floats(0.0, 1.0),
+)
+def test_moments_never_overlap_and_each_is_led_by_its_strongest_flag(
+    raw: list[tuple[str, float, float, float]], eyes: float
+) -> None:
+    events = [ev(cue, start, start + length, strength=s) for cue, start, length, s in raw]
+    moments = find_moments(events, eyes_at(eyes), 40.0)
+    for before, after in itertools.pairwise(moments):
+        assert before.end <= after.start
+    for m in moments:
+        assert m.flags[0].strength == max(f.strength for f in m.flags)
+        assert m.kinds[0] == m.flags[0].kind
+        assert m.start <= m.apex <= m.end
 
 
 def test_brief_is_under_half_a_second() -> None:

@@ -117,15 +117,28 @@ def test_the_page_lists_the_lip_press_with_a_face_thumbnail(reviewed: dict[str, 
     press = [a for a in items if "lip_press" in a["data-flags"].split()]
     assert any(float(a["data-start"]) < 4.37 and float(a["data-end"]) > 3.83 for a in press)
     thumbs = [
-        attrs["src"]
+        attrs["poster"]
         for tag, attrs in reviewed["page"].tags
-        if tag == "img" and attrs.get("src", "").startswith("data:image/jpeg")
+        if tag == "video" and attrs.get("poster", "").startswith("data:image/jpeg")
     ]
     assert len(thumbs) == len(items)
     image = cv2.imdecode(
         np.frombuffer(base64.b64decode(thumbs[0].split(",", 1)[1]), np.uint8), cv2.IMREAD_COLOR
     )
     assert image.shape[:2] == (168, 168) and image.std() > 10  # a picture, not a black square
+
+
+def test_each_moment_plays_from_the_recording_beside_the_report(reviewed: dict[str, Any]) -> None:
+    items = [attrs for tag, attrs in reviewed["page"].tags if tag == "li"]
+    videos = [attrs["src"] for tag, attrs in reviewed["page"].tags if tag == "video"]
+    assert len(videos) == len(items)
+    page_dir = default_out_dir(reviewed["folder"] / "take.avi")
+    for src, item in zip(videos, items, strict=True):
+        path, fragment = src.split("#t=")
+        assert (page_dir / path).resolve() == (reviewed["folder"] / "take.avi").resolve()
+        start, end = (float(v) for v in fragment.split(","))
+        assert start == pytest.approx(float(item["data-start"]), abs=0.01)
+        assert end == pytest.approx(float(item["data-end"]), abs=0.01)
 
 
 def test_json_has_the_same_moments_as_the_page(reviewed: dict[str, Any]) -> None:

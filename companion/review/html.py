@@ -1,4 +1,10 @@
-"""The self-contained report page: inline CSS, images as data URIs, no script, no requests."""
+"""The self-contained report page: inline CSS, images as data URIs, no script, no requests.
+
+Each moment can be played from the recording beside the report: a ``<video>`` whose source
+is the recording's path relative to the report with a media fragment (``#t=start,end``), so
+pressing play shows that moment and stops at its end, with no script. The video is only
+read when played, and only if it is still where it was.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +30,8 @@ h2 { font-size: 18px; margin: 28px 0 10px; }
 ol.moments { list-style: none; padding: 0; margin: 0; }
 .moment { display: flex; gap: 16px; background: #fff; border-radius: 6px; padding: 12px;
   margin: 0 0 12px; box-shadow: 0 1px 2px rgba(0,0,0,.08); }
-.moment img { width: 168px; height: 168px; border-radius: 4px; flex: none; background: #000; }
+.moment img, .moment video { width: 168px; height: 168px; border-radius: 4px; flex: none;
+  background: #000; object-fit: contain; }
 .moment h3 { font-size: 16px; margin: 0 0 4px; }
 .moment p { margin: 4px 0; }
 .when { color: #4a5568; font-variant-numeric: tabular-nums; }
@@ -49,8 +56,14 @@ def data_uri(mime: str, data: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def render_html(review: Review, thumbnails: Sequence[bytes | None], timeline: bytes | None) -> str:
-    """The whole page; ``thumbnails`` are JPEGs in the order of ``review.moments``."""
+def render_html(
+    review: Review,
+    thumbnails: Sequence[bytes | None],
+    timeline: bytes | None,
+    video_href: str | None = None,
+) -> str:
+    """The whole page; ``thumbnails`` are JPEGs in the order of ``review.moments``;
+    ``video_href`` is the recording's URL relative to the page (None: no playing)."""
     rec = review.recording
     doc = review.to_json()
     parts = [
@@ -79,18 +92,20 @@ def render_html(review: Review, thumbnails: Sequence[bytes | None], timeline: by
     if review.moments:
         parts.append('<ol class="moments">')
         for item, thumb in zip(doc["moments"], thumbnails, strict=True):
-            parts.append(_moment(item, thumb))
+            parts.append(_moment(item, thumb, video_href))
         parts.append("</ol>")
     else:
         parts.append("<p>No moments to show.</p>")
     if doc["other_movements"]:
         parts += [
             "<h2>Other movements</h2>",
-            '<table class="others"><tr><th>When</th><th>How long</th><th>What moved</th></tr>',
+            '<table class="others"><tr><th>When</th><th>How long</th><th>What moved</th>'
+            "<th>Not a moment because</th></tr>",
             *(
                 f"<tr><td>{wording.clock(o['start_s'])}</td>"
                 f"<td>{wording.seconds(o['end_s'] - o['start_s'])}</td>"
-                f"<td>{escape(o['what_moved'])}</td></tr>"
+                f"<td>{escape(o['what_moved'])}</td>"
+                f"<td>{escape(o['why_not_a_moment'])}</td></tr>"
                 for o in doc["other_movements"]
             ),
             "</table>",
@@ -99,15 +114,22 @@ def render_html(review: Review, thumbnails: Sequence[bytes | None], timeline: by
     return "\n".join(parts)
 
 
-def _moment(item: dict[str, object], thumb: bytes | None) -> str:
+def _moment(item: dict[str, object], thumb: bytes | None, video_href: str | None) -> str:
     start, end, apex = (float(str(item[k])) for k in ("start_s", "end_s", "apex_s"))
     number = item["number"]
     flags = " ".join(str(f) for f in item["flags"])  # type: ignore[attr-defined]
-    image = (
-        f'<img alt="Face at {wording.clock(apex)}" src="{data_uri("image/jpeg", thumb)}">'
-        if thumb is not None
-        else ""
-    )
+    poster = data_uri("image/jpeg", thumb) if thumb is not None else None
+    if video_href is not None:
+        # the moment plays from its start and stops at its end (a media fragment)
+        image = (
+            f'<video controls preload="none" src="{escape(video_href)}#t={start:.2f},{end:.2f}"'
+            + (f' poster="{poster}"' if poster else "")
+            + f' title="Play {wording.clock(start)} to {wording.clock(end)}"></video>'
+        )
+    elif poster is not None:
+        image = f'<img alt="Face at {wording.clock(apex)}" src="{poster}">'
+    else:
+        image = ""
     brief = f'<span class="badge">{escape(wording.BRIEF_NOTE)}</span>' if item["brief"] else ""
     details = " ".join(escape(str(d)) for d in item["details"])  # type: ignore[attr-defined]
     return (

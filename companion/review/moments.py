@@ -11,8 +11,10 @@ Flags, each from the events of `companion.review.signals` (cue names of DESIGN.m
 - ``contradiction``: two movements that pull opposite ways at the same time;
 - ``flicking``: the expression switching back and forth between kinds within seconds.
 
-Flags that cover much the same stretch of time become one moment, so one beat of the take
-is listed once, with everything that moved in it.
+Flags whose stretches of time overlap become one moment, so moments never overlap and one
+beat of the take is listed once, with everything that moved in it. A moment is led by its
+strongest flag (the clearest movement in it): that flag names it, picks its tip and the
+frame it shows.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ FLAGS: tuple[str, ...] = (
     "blink_burst",
     "flicking",
 )
-"""Every flag, in order of priority (the first flag of a moment picks its tip)."""
+"""Every flag, in order of priority (which leads a moment when two are as strong)."""
 
 SMILES = frozenset({"smile", "one_sided_smile"})
 CONTRADICTIONS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
@@ -82,8 +84,6 @@ class MomentParams:
     """Expression changes starting within this many seconds of each other ..."""
     flicker_switches: int = 3
     """... with this many switches of kind among them make a flicking moment."""
-    merge_fraction: float = 0.5
-    """Flags overlapping by this share of the longer one make one moment."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,8 @@ class Flag:
     end: float
     apex: float
     cues: tuple[str, ...]
+    strength: float = 0.0
+    """The strongest of its events, in units of a clear movement."""
 
     @property
     def duration(self) -> float:
@@ -110,7 +112,7 @@ class Moment:
     end: float
     apex: float
     flags: tuple[Flag, ...]
-    """In order of priority (`FLAGS`)."""
+    """Strongest first (ties in order of priority, `FLAGS`)."""
     moved: tuple[str, ...]
     """Cues of every event in the moment, in order of onset (blinks only in a burst)."""
     brief: bool
@@ -122,7 +124,7 @@ class Moment:
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        """The flag kinds, without repeats, in order of priority."""
+        """The flag kinds, without repeats, the strongest first."""
         return tuple(dict.fromkeys(f.kind for f in self.flags))
 
 
@@ -135,7 +137,7 @@ def find_moments(
     """The moments of one face's ``events`` (seen for ``seen_s`` seconds), in time order."""
     p = params or MomentParams()
     flags = find_flags(events, eyes, seen_s, p)
-    return [_moment(group, events, p) for group in _group(flags, p)]
+    return [_moment(group, events, p) for group in _group(flags)]
 
 
 def find_flags(
@@ -181,9 +183,9 @@ def blink_bursts(
         span = max(run[-1].peak - run[0].peak, p.blink_gap_s)
         if len(run) >= p.burst_min and len(run) / span >= p.burst_factor * own_rate:
             apex = run[len(run) // 2].peak
-            flags.append(
-                Flag("blink_burst", run[0].start, run[-1].end, apex, ("blink",) * len(run))
-            )
+            strength = max(e.strength for e in run)
+            cues = ("blink",) * len(run)
+            flags.append(Flag("blink_burst", run[0].start, run[-1].end, apex, cues, strength))
     return flags
 
 
@@ -197,7 +199,8 @@ def contradictions(events: Sequence[CueEvent], params: MomentParams | None = Non
                 start, end = max(a.start, b.start), min(a.end, b.end)
                 if end - start >= p.overlap_s:
                     apex = min(max(b.peak, start), end)
-                    flags.append(Flag("contradiction", start, end, apex, (a.cue, b.cue)))
+                    strength = min(a.strength, b.strength)
+                    flags.append(Flag("contradiction", start, end, apex, (a.cue, b.cue), strength))
     return _dedupe(flags)
 
 
@@ -218,7 +221,8 @@ def flicking(events: Sequence[CueEvent], params: MomentParams | None = None) -> 
         if switches >= p.flicker_switches:
             cues = tuple(dict.fromkeys(e.cue for e in window))
             apex = window[len(window) // 2].peak
-            flags.append(Flag("flicking", window[0].start, max(e.end for e in window), apex, cues))
+            end, strength = max(e.end for e in window), max(e.strength for e in window)
+            flags.append(Flag("flicking", window[0].start, end, apex, cues, strength))
             i += len(window)
         else:
             i += 1
@@ -226,52 +230,43 @@ def flicking(events: Sequence[CueEvent], params: MomentParams | None = None) -> 
 
 
 def _flag(kind: str, e: CueEvent) -> Flag:
-    return Flag(kind, e.start, e.end, e.peak, (e.cue,))
+    return Flag(kind, e.start, e.end, e.peak, (e.cue,), e.strength)
 
 
 def _dedupe(flags: list[Flag], fraction: float = 0.5) -> list[Flag]:
     """Flags of one kind that mostly cover each other (by ``fraction`` of the shorter one)
-    become one, keeping the longer one's apex and the cues of both."""
+    become one, keeping the stronger one's apex and the cues of both."""
     out: list[Flag] = []
     for f in sorted(flags, key=lambda f: (f.kind, f.start)):
         last = out[-1] if out else None
         if last is not None and last.kind == f.kind:
             overlap = min(last.end, f.end) - max(last.start, f.start)
             if overlap >= 0 and overlap >= fraction * min(last.duration, f.duration):
-                longer = f if f.duration > last.duration else last
+                stronger = f if f.strength > last.strength else last
                 cues = tuple(dict.fromkeys(last.cues + f.cues))
-                out[-1] = Flag(f.kind, last.start, max(last.end, f.end), longer.apex, cues)
+                end, strength = max(last.end, f.end), stronger.strength
+                out[-1] = Flag(f.kind, last.start, end, stronger.apex, cues, strength)
                 continue
         out.append(f)
     return out
 
 
-def _group(flags: list[Flag], p: MomentParams) -> list[list[Flag]]:
+def _group(flags: list[Flag]) -> list[list[Flag]]:
+    """Flags (sorted by start) whose stretches overlap, directly or through others."""
     groups: list[list[Flag]] = []
+    end = float("-inf")
     for flag in flags:
-        if groups and _joins(groups[-1], flag, p):
+        if groups and flag.start < end:
             groups[-1].append(flag)
+            end = max(end, flag.end)
         else:
             groups.append([flag])
+            end = flag.end
     return groups
 
 
-def _joins(group: list[Flag], flag: Flag, p: MomentParams) -> bool:
-    """Whether ``flag`` covers mostly the same stretch as a flag of ``group``.
-
-    Measured against the longer of the two, so a long flag (eyes off the lens for
-    seconds) does not swallow every brief movement inside it.
-    """
-    for other in group:
-        overlap = min(other.end, flag.end) - max(other.start, flag.start)
-        longer = max(other.duration, flag.duration, p.overlap_s)
-        if overlap >= p.merge_fraction * longer:
-            return True
-    return False
-
-
 def _moment(group: list[Flag], events: Sequence[CueEvent], p: MomentParams) -> Moment:
-    flags = tuple(sorted(group, key=lambda f: (FLAGS.index(f.kind), f.start)))
+    flags = tuple(sorted(group, key=lambda f: (-f.strength, FLAGS.index(f.kind), f.start)))
     start = min(f.start for f in flags)
     end = max(f.end for f in flags)
     bursts = any(f.kind == "blink_burst" for f in flags)

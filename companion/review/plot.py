@@ -29,6 +29,9 @@ PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
 COLOURS = ("#2b6cb0", "#c05621")
 MOMENT_COLOUR = "#f6ad55"
 Y_RANGE = (-1.0, 3.2)
+"""Each panel shows at least this range (units of a clear movement) ..."""
+Y_CAP = 8.0
+"""... and grows to fit its traces up to this; beyond it a trace is cut at the top edge."""
 
 
 def timeline_png(
@@ -52,34 +55,39 @@ def timeline_png(
             if row == 0:
                 ax.text(
                     moment.start,
-                    Y_RANGE[1] - 0.15,
+                    1.0,
                     str(number),
                     ha="left",
                     va="top",
                     fontsize=8,
                     fontweight="bold",
                     color="#7b341e",
+                    transform=ax.get_xaxis_transform(),  # x in seconds, y at the panel top
                 )
         ax.axhline(0.0, color="#718096", lw=0.8)
         ax.axhline(1.0, color="#a0aec0", lw=0.8, ls="--")
-        for name, colour in zip(names, COLOURS, strict=False):
-            values = signals.traces.get(name)
+        shown = [signals.traces.get(name) for name in names]
+        peak = max((float(v.max()) for v in shown if v is not None and len(v)), default=0.0)
+        top = max(Y_RANGE[1], min(peak * 1.08, Y_CAP))
+        for name, values, colour in zip(names, shown, COLOURS, strict=False):
             if values is not None and len(values):
-                ax.plot(signals.t, values.clip(*Y_RANGE), color=colour, lw=1.1, label=_legend(name))
+                clipped = values.clip(Y_RANGE[0], top)
+                ax.plot(signals.t, clipped, color=colour, lw=1.1, label=_legend(name))
         if len(names) > 1:
-            ax.legend(loc="upper right", fontsize=7, frameon=False, ncol=len(names))
+            # beside the panel, not on it: the traces use the whole height
+            ax.legend(loc="center left", bbox_to_anchor=(1.005, 0.5), fontsize=7, frameon=False)
         if names == ("eye_closure",):
             for e in signals.events:
                 if e.cue == "blink":
-                    ax.plot([e.peak], [Y_RANGE[1] - 0.5], marker="v", ms=4, color="#4a5568")
-        ax.set_ylim(*Y_RANGE)
+                    ax.plot([e.peak], [top - 0.5], marker="v", ms=4, color="#4a5568")
+        ax.set_ylim(Y_RANGE[0], top)
         ax.set_xlim(0.0, end)
         ax.set_yticks([0.0, 1.0], ["rest", "clear"], fontsize=7)
         ax.set_ylabel(label, fontsize=8, rotation=0, ha="right", va="center")
         ax.spines[["top", "right"]].set_visible(False)
     axes[-1].set_xlabel("seconds", fontsize=8)
     axes[-1].tick_params(axis="x", labelsize=8)
-    fig.subplots_adjust(left=0.14, right=0.98, top=0.97, bottom=0.08, hspace=0.25)
+    fig.subplots_adjust(left=0.14, right=0.87, top=0.97, bottom=0.08, hspace=0.25)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()

@@ -95,6 +95,7 @@ class Review:
                     "peak_s": round(f.apex, 3),
                     "cues": list(f.cues),
                     "what_moved": wording.moved(f.cues),
+                    "why_not_a_moment": wording.why_not_a_moment(f.cues),
                 }
                 for f in self.others
             ],

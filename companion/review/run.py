@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,7 +64,9 @@ def run_review(
             if signals is not None and len(signals.t)
             else None
         )
-        page = render_html(review, face_crops(video, review.apex_frames()), plot)
+        href = Path(os.path.relpath(video.resolve(), target.resolve())).as_posix()
+        crops = face_crops(video, review.apex_frames())
+        page = render_html(review, crops, plot, urllib.parse.quote(href))
     written = write_report_dir(target, page) if target is not None and page is not None else None
     if json_out is not None:
         write_json_atomic(json_out, review.to_json())

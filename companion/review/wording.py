@@ -83,6 +83,24 @@ TIPS: dict[str, str] = {
 
 BRIEF_NOTE = "brief: under half a second, easy to miss at full speed"
 
+WHY_NOT_A_MOMENT: dict[str, str] = {
+    "smile": "a smile the eyes joined",
+    "one_sided_smile": "a smile the eyes joined",
+    "eye_smile": "a smile the eyes joined",
+    "brow_raise": "brows lifted: on the list only against a lowering at the same time",
+    "inner_brow_raise": "on the list only against a smile at the same time",
+    "mouth_corners_down": "on the list only against a smile at the same time",
+    "nose_wrinkle": "not on the review's list",
+    "head_down": "not on the review's list",
+}
+"""Why a clear movement outside every moment is not one (`other_movements` lists it)."""
+
+
+def why_not_a_moment(cues: Sequence[str]) -> str:
+    """The reason a listed movement made no moment, from its cues."""
+    reasons = [WHY_NOT_A_MOMENT.get(cue, "not on the review's list") for cue in cues]
+    return "; ".join(dict.fromkeys(reasons))
+
 
 def clock(t: float) -> str:
     """Video time as ``m:ss.s``."""
@@ -97,7 +115,7 @@ def seconds(s: float) -> str:
 
 
 def title(moment: Moment) -> str:
-    """The moment's headline: its flags, the first one leading."""
+    """The moment's headline: its flags, the strongest leading."""
     names = [_flag_title(moment, kind) for kind in moment.kinds]
     return " · ".join(names)
 
@@ -109,7 +127,7 @@ def _flag_title(moment: Moment, kind: str) -> str:
 
 
 def tip(moment: Moment) -> str:
-    """The practical tip for the moment's leading flag."""
+    """The practical tip for the moment's leading (strongest) flag."""
     return TIPS[moment.kinds[0]]
 
 
@@ -123,10 +141,10 @@ def moved(cues: Sequence[str]) -> str:
 
 def details(moment: Moment) -> list[str]:
     """A line for each flag whose makeup "what moved" does not already say."""
-    return [d for d in (_detail(flag) for flag in moment.flags) if d]
+    return [d for d in (_detail(flag, moment) for flag in moment.flags) if d]
 
 
-def _detail(flag: Flag) -> str:
+def _detail(flag: Flag, moment: Moment) -> str:
     if flag.kind == "smile_without_eyes":
         return "Lip corners up while the eyes and cheeks mostly stayed as they are at rest."
     if flag.kind == "blink_burst":
@@ -134,7 +152,7 @@ def _detail(flag: Flag) -> str:
     if flag.kind == "contradiction":
         a, b = (MOVEMENTS.get(c, c) for c in flag.cues[:2])
         return f"At the same time: {a}, and {b}."
-    if flag.kind == "flicking":
+    if flag.kind == "flicking" and moved(flag.cues) != moved(moment.moved):
         return f"Switching between: {moved(flag.cues)}."
     return ""
 
