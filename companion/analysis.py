@@ -27,7 +27,11 @@ from companion.vision.pipeline import Pipeline
 
 SCHEMA = "companion.analysis/1"
 MIN_SAMPLES = 3
-"""A participant landmarked in fewer frames than this is left out as a stray detection."""
+"""A participant landmarked in fewer frames than this is left out as a stray detection.
+
+Deliberately fewer than the engine's minimum for a baseline (`BaselineConfig.min_samples`,
+which the review asks of the face it reviews): a person in a short video is listed even
+when too briefly seen to have movements."""
 
 SIGNAL_COLUMNS: tuple[str, ...] = (
     "t_s",

@@ -14,22 +14,10 @@ import math
 import numpy as np
 import numpy.typing as npt
 
+from companion import facemesh as fm
 from companion.model import BLENDSHAPE_INDEX, BLENDSHAPE_NAMES, Face, HeadPose
 
 Vector = npt.NDArray[np.float64]
-
-# MediaPipe face-mesh landmark indices. "R" is the person's right (the left of the image).
-_EYE_R_OUTER, _EYE_R_INNER, _EYE_L_INNER, _EYE_L_OUTER = 33, 133, 362, 263
-_LID_R_UP, _LID_R_LOW, _LID_L_UP, _LID_L_LOW = 159, 145, 386, 374
-_IRIS_R, _IRIS_L = 468, 473
-_BROW_R_INNER = (107, 55)  # upper and lower edge of the brow's inner end
-_BROW_L_INNER = (336, 285)
-_BROW_R_MID = (105, 52)
-_BROW_L_MID = (334, 282)
-_BROW_R_OUTER = (70, 46)
-_BROW_L_OUTER = (300, 276)
-_LIP_UP_OUTER, _LIP_UP_INNER, _LIP_LOW_INNER, _LIP_LOW_OUTER = 0, 13, 14, 17
-_MOUTH_R, _MOUTH_L = 61, 291
 
 MEASURES: tuple[str, ...] = (
     # geometry, inter-ocular units
@@ -117,12 +105,14 @@ def rotation(pose: HeadPose) -> Vector:
 def frontalise(landmarks: npt.ArrayLike, pose: HeadPose) -> Vector:
     """Landmarks rotated to face the camera, y up, centred on the eyes, inter-ocular distance 1."""
     points = np.asarray(landmarks, dtype=np.float64)
-    centred = points - points[[_EYE_R_OUTER, _EYE_R_INNER, _EYE_L_INNER, _EYE_L_OUTER]].mean(axis=0)
+    centred = points - points[
+        [fm.EYE_R_OUTER, fm.EYE_R_INNER, fm.EYE_L_INNER, fm.EYE_L_OUTER]
+    ].mean(axis=0)
     # Image axes (x right, y down, z away) to the pose's axes (x right, y up, z towards camera).
     centred *= np.array([1.0, -1.0, -1.0])
     upright = centred @ rotation(pose)
-    eye_r = upright[[_EYE_R_OUTER, _EYE_R_INNER]].mean(axis=0)
-    eye_l = upright[[_EYE_L_INNER, _EYE_L_OUTER]].mean(axis=0)
+    eye_r = upright[[fm.EYE_R_OUTER, fm.EYE_R_INNER]].mean(axis=0)
+    eye_l = upright[[fm.EYE_L_INNER, fm.EYE_L_OUTER]].mean(axis=0)
     iod = float(np.linalg.norm(eye_l - eye_r))
     if not iod > 0:
         raise ValueError("eye centres coincide; cannot normalise the face")
@@ -141,28 +131,30 @@ def measure(face: Face) -> Vector:
     def mid_y(pair: tuple[int, int]) -> float:
         return float((y[pair[0]] + y[pair[1]]) / 2)
 
-    corner_line_r = (y[_EYE_R_OUTER] + y[_EYE_R_INNER]) / 2
-    corner_line_l = (y[_EYE_L_OUTER] + y[_EYE_L_INNER]) / 2
+    corner_line_r = (y[fm.EYE_R_OUTER] + y[fm.EYE_R_INNER]) / 2
+    corner_line_l = (y[fm.EYE_L_OUTER] + y[fm.EYE_L_INNER]) / 2
     out[M["brow_gap"]] = (
-        dist(_BROW_R_INNER[0], _BROW_L_INNER[0]) + dist(_BROW_R_INNER[1], _BROW_L_INNER[1])
+        dist(fm.BROW_R_INNER[0], fm.BROW_L_INNER[0]) + dist(fm.BROW_R_INNER[1], fm.BROW_L_INNER[1])
     ) / 2
     out[M["brow_inner_h"]] = (
-        mid_y(_BROW_R_INNER) - y[_EYE_R_INNER] + mid_y(_BROW_L_INNER) - y[_EYE_L_INNER]
+        mid_y(fm.BROW_R_INNER) - y[fm.EYE_R_INNER] + mid_y(fm.BROW_L_INNER) - y[fm.EYE_L_INNER]
     ) / 2
     out[M["brow_mid_h"]] = (
-        mid_y(_BROW_R_MID) - corner_line_r + mid_y(_BROW_L_MID) - corner_line_l
+        mid_y(fm.BROW_R_MID) - corner_line_r + mid_y(fm.BROW_L_MID) - corner_line_l
     ) / 2
     out[M["brow_outer_h"]] = (
-        mid_y(_BROW_R_OUTER) - y[_EYE_R_OUTER] + mid_y(_BROW_L_OUTER) - y[_EYE_L_OUTER]
+        mid_y(fm.BROW_R_OUTER) - y[fm.EYE_R_OUTER] + mid_y(fm.BROW_L_OUTER) - y[fm.EYE_L_OUTER]
     ) / 2
-    out[M["eye_open"]] = (dist(_LID_R_UP, _LID_R_LOW) + dist(_LID_L_UP, _LID_L_LOW)) / 2
-    out[M["lower_lid"]] = (y[_LID_R_LOW] - corner_line_r + y[_LID_L_LOW] - corner_line_l) / 2
-    out[M["iris_drop"]] = (corner_line_r - y[_IRIS_R] + corner_line_l - y[_IRIS_L]) / 2
-    out[M["lip_red"]] = dist(_LIP_UP_OUTER, _LIP_UP_INNER) + dist(_LIP_LOW_INNER, _LIP_LOW_OUTER)
-    out[M["lip_gap"]] = dist(_LIP_UP_INNER, _LIP_LOW_INNER)
-    lip_mid = (y[_LIP_UP_INNER] + y[_LIP_LOW_INNER]) / 2
-    out[M["corner_lift_r"]] = y[_MOUTH_R] - lip_mid
-    out[M["corner_lift_l"]] = y[_MOUTH_L] - lip_mid
+    out[M["eye_open"]] = (dist(fm.LID_R_UP, fm.LID_R_LOW) + dist(fm.LID_L_UP, fm.LID_L_LOW)) / 2
+    out[M["lower_lid"]] = (y[fm.LID_R_LOW] - corner_line_r + y[fm.LID_L_LOW] - corner_line_l) / 2
+    out[M["iris_drop"]] = (corner_line_r - y[fm.IRIS_R] + corner_line_l - y[fm.IRIS_L]) / 2
+    out[M["lip_red"]] = dist(fm.LIP_UP_OUTER, fm.LIP_UP_INNER) + dist(
+        fm.LIP_LOW_INNER, fm.LIP_LOW_OUTER
+    )
+    out[M["lip_gap"]] = dist(fm.LIP_UP_INNER, fm.LIP_LOW_INNER)
+    lip_mid = (y[fm.LIP_UP_INNER] + y[fm.LIP_LOW_INNER]) / 2
+    out[M["corner_lift_r"]] = y[fm.MOUTH_R] - lip_mid
+    out[M["corner_lift_l"]] = y[fm.MOUTH_L] - lip_mid
     out[M["corner_lift"]] = (out[M["corner_lift_r"]] + out[M["corner_lift_l"]]) / 2
     out[M["pitch"]] = face.pose.pitch
     out[M["yaw"]] = face.pose.yaw

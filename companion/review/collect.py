@@ -23,9 +23,6 @@ from companion.vision.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
-MIN_SAMPLES = BaselineConfig().min_samples
-"""A face landmarked in fewer frames than this is a stray detection, never the main face
-(nor could the review learn its resting face: the engine's minimum for a baseline)."""
 
 # MediaPipe face-mesh points: eye corners and the middle of each eye's lids.
 _EYE_R, _EYE_L = [33, 133], [362, 263]
@@ -195,9 +192,12 @@ def collect(
 def main_face(recording: Recording) -> FaceSeries | None:
     """The user's face: the one seen longest and largest (samples times median area).
 
-    None when no face was landmarked in at least `MIN_SAMPLES` frames.
+    None when no face was landmarked often enough for the engine to learn its resting face
+    (`BaselineConfig.min_samples`); fewer samples are a stray detection or a face seen too
+    briefly to review.
     """
-    kept = [s for s in recording.faces.values() if len(s) >= MIN_SAMPLES]
+    enough = BaselineConfig().min_samples
+    kept = [s for s in recording.faces.values() if len(s) >= enough]
     if not kept:
         return None
     return max(kept, key=lambda s: len(s) * s.median_area)

@@ -28,10 +28,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import numpy.typing as npt
 
+from companion.cues.baseline import BaselineConfig
 from companion.cues.engine import CueConfig, CueEngine
 from companion.cues.events import EventParams
 from companion.model import CueEvent
-from companion.review.collect import MIN_SAMPLES, FaceSeries
+from companion.review.collect import FaceSeries
 from companion.review.detect import find_spans
 from companion.review.traces import TRACE_NAMES, resting_face, traces, window_mask
 
@@ -126,7 +127,7 @@ def analyse_face(series: FaceSeries, own: OwnEvents | None = None) -> FaceSignal
     own = own or OwnEvents()
     n = len(series)
     pid = series.participant
-    if n < MIN_SAMPLES:
+    if n < BaselineConfig().min_samples:  # no resting face to measure against
         empty = {name: np.zeros(n) for name in TRACE_NAMES}
         span = (float(series.t[0]), float(series.t[-1])) if n else (0.0, 0.0)
         return FaceSignals(pid, series.t, empty, (), span)

@@ -9,15 +9,15 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from companion import facemesh as fm
 from companion.model import Box
 
 Points = npt.NDArray[np.float32]
 """Shape (4, 2): eye on the image's left, eye on the image's right, nose tip, mouth centre."""
 
-_EYE_A = (33, 133)
-_EYE_B = (263, 362)
-_NOSE_TIP = 1
-_LIPS = (13, 14)
+_EYE_A = (fm.EYE_R_OUTER, fm.EYE_R_INNER)
+_EYE_B = (fm.EYE_L_OUTER, fm.EYE_L_INNER)
+_LIPS = (fm.LIP_UP_INNER, fm.LIP_LOW_INNER)
 
 
 def points_from_landmarks(landmarks: npt.NDArray[np.float32]) -> Points:
@@ -27,7 +27,7 @@ def points_from_landmarks(landmarks: npt.NDArray[np.float32]) -> Points:
     eye_b = xy[list(_EYE_B)].mean(axis=0)
     left, right = (eye_a, eye_b) if eye_a[0] <= eye_b[0] else (eye_b, eye_a)
     mouth = xy[list(_LIPS)].mean(axis=0)
-    return np.stack([left, right, xy[_NOSE_TIP], mouth]).astype(np.float32)
+    return np.stack([left, right, xy[fm.NOSE_TIP], mouth]).astype(np.float32)
 
 
 def points_from_keypoints(keypoints: npt.ArrayLike) -> Points:
