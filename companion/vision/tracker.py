@@ -24,6 +24,7 @@ ids fall back to following places.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ from scipy.optimize import linear_sum_assignment
 from companion.model import Box, Participant
 from companion.vision.appearance import Signature, blend, distance
 from companion.vision.facepoints import Points, eye_distance, shifted
+
+log = logging.getLogger(__name__)
 
 _NO_MATCH = 1e6
 _CONFLICT = 1e3
@@ -232,6 +235,7 @@ class ParticipantTracker:
             track.id = f"p{self._next_id}"
             self._next_id += 1
             track.first_seen = t
+            log.debug("t=%.2f new participant %s at %s", t, track.id, track.box.as_list(0))
         return track
 
     def miss(self, key: int, t: float) -> None:
@@ -264,6 +268,7 @@ class ParticipantTracker:
         self._unrest_until = t + self.config.unrest_s
         if track.suspect < self.config.suspect_checks:
             return True
+        log.debug("t=%.2f %s looks like someone else now: id freed", t, track.id)
         self._depart(track)
         track.id = None
         track.signature = look
@@ -280,10 +285,13 @@ class ParticipantTracker:
             return True
         if own <= config.same_person:
             return False
+        # Only someone not seen elsewhere right now can be here: in a meeting room four
+        # people in one backdrop look alike to a colour histogram, and each face's look
+        # drifts nearer a neighbour's now and then, though neither moved.
         others = [
             o.signature
             for o in self._tracks.values()
-            if o is not track and o.confirmed and o.signature is not None
+            if o is not track and o.confirmed and o.signature is not None and not _here(o)
         ]
         others += [d.signature for d in self._departed.values() if d.signature is not None]
         closest = min((distance(s, look) for s in others), default=math.inf)
@@ -313,13 +321,22 @@ class ParticipantTracker:
         for track in self._tracks.values():
             if not track.confirmed:
                 continue
-            if any(
-                _on_one_face(older, track, cfg.same_face_points, cfg.same_face_overlap)
-                for older in kept
-            ):
-                dropped.append(track)
-            else:
+            older = next(
+                (
+                    o
+                    for o in kept
+                    if _on_one_face(o, track, cfg.same_face_points, cfg.same_face_overlap)
+                ),
+                None,
+            )
+            if older is None:
                 kept.append(track)
+                continue
+            dropped.append(track)
+            log.debug(
+                "%s at %s dropped: on the face %s follows at %s",
+                track.id, track.box.as_list(0), older.id, older.box.as_list(0),
+            )  # fmt: skip
         for track in dropped:
             del self._tracks[track.key]
         return dropped
@@ -339,6 +356,7 @@ class ParticipantTracker:
         for tr in gone:
             del self._tracks[tr.key]
             self._depart(tr)
+            log.debug("t=%.2f %s departed (unseen since %.2f)", t, tr.id, tr.last_seen)
         memory = self.config.reid_memory_s
         for pid in [p for p, d in self._departed.items() if t - d.last_seen > memory]:
             del self._departed[pid]
@@ -355,8 +373,9 @@ class ParticipantTracker:
 
         Departed participants are always candidates. Participants still followed but
         missing, or doubted by an appearance check, are candidates only while the layout is
-        unsettled (people do not jump across a camera scene). Everyone else known counts
-        as competition: the best match must beat all of them by ``reid_margin``.
+        unsettled (people do not jump across a camera scene), and otherwise competition:
+        the best match must beat them by ``reid_margin``. Participants found at their last
+        look are neither: a person cannot be in two places.
         """
         if look is None:
             return False
@@ -367,9 +386,9 @@ class ParticipantTracker:
             if other is track or not other.confirmed or other.signature is None:
                 continue
             apart = distance(other.signature, look)
-            if unsettled and (other.failures > 0 or other.suspect > 0):
+            if unsettled and not _here(other):
                 candidates.append((apart, other.id or "", other, None))
-            else:
+            elif not _here(other):
                 competition.append(apart)
         for gone in self._departed.values():
             if gone.signature is not None:
@@ -379,6 +398,10 @@ class ParticipantTracker:
         candidates.sort(key=lambda c: c[0])
         best = candidates[0]
         runner_up = min(candidates[1][0] if len(candidates) > 1 else math.inf, min(competition))
+        log.debug(
+            "t=%.2f re-identify at %s: best %s %.3f, runner-up %.3f",
+            t, track.box.as_list(0), best[1], best[0], runner_up,
+        )  # fmt: skip
         if best[0] > self.config.same_person or runner_up - best[0] < self.config.reid_margin:
             return False
         _, pid, lost, left = best
@@ -462,6 +485,12 @@ class ParticipantTracker:
         return cost
 
 
+def _here(track: Track) -> bool:
+    """Whether ``track``'s person is followed right now: found at the last look, never
+    doubted since. Such a person cannot also be somewhere else."""
+    return track.failures == 0 and track.suspect == 0
+
+
 def _on_one_face(a: Track, b: Track, eye_distances: float, overlap: float) -> bool:
     # Faces further apart than a few face sizes fail every test below: skip the numpy work,
     # which runs for every pair of participants on every frame.
@@ -469,8 +498,14 @@ def _on_one_face(a: Track, b: Track, eye_distances: float, overlap: float) -> bo
     if abs(a.box.cx - b.box.cx) > reach or abs(a.box.cy - b.box.cy) > reach:
         return False
     smaller = min(a.box.area, b.box.area)
-    if smaller > 0 and a.box.overlap(b.box) >= overlap * smaller:
+    shared = a.box.overlap(b.box)
+    if smaller > 0 and shared >= overlap * smaller:
         return True
+    if shared <= 0:
+        # Two fits on one face always share some of it, however far one slid; two faces of
+        # stacked tiles do not, though a big face's eye distances can span the gap to the
+        # tile above (130 px faces 122 px apart in a 5x5 gallery).
+        return False
     if a.points is not None and b.points is not None:
         apart = float(np.mean(np.hypot(*(a.points - b.points).T)))
         return apart < eye_distances * max(eye_distance(a.points), eye_distance(b.points))
