@@ -17,6 +17,8 @@ import pytest
 from companion.capture.screen import MASK_RGB, paint_masks
 from companion.capture.video import VideoFileSource
 from companion.capture.windows.follow import (
+    CONFIRMING,
+    WATCHING,
     CaptureTarget,
     FixedRegion,
     TargetState,
@@ -282,6 +284,31 @@ def test_a_headless_run_says_what_it_waits_for_and_that_nothing_was_watched() ->
     outcome = run_headless(runner, 0.6, lines.append)
     assert not outcome.watched
     assert lines == ["Looking for a meeting window"]  # once, not every poll
+
+
+class _FoundAfterThreeLooks:
+    """A meeting window that is there from the start; the follower confirms it on its third
+    poll in a row (`WindowFollower.confirm_polls`)."""
+
+    def __init__(self) -> None:
+        self.polls = 0
+
+    def poll(self) -> TargetState:
+        self.polls += 1
+        if self.polls < 3:
+            return TargetState(CONFIRMING)
+        return TargetState(WATCHING, Box(0, 0, 64, 48))
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_window_being_confirmed_is_looked_at_often_so_watching_starts_soon() -> None:
+    # At the half-second poll of a watched window, three polls take a second: no frame in
+    # this run. While confirming, the runner polls every 0.1 s.
+    runner = LiveRunner(_FoundAfterThreeLooks, _idle_session, open_grabber=_StillGrabber)
+    outcome = run_headless(runner, 0.8, lambda _: None)
+    assert outcome.watched and outcome.frames > 0
 
 
 def test_a_headless_run_on_a_region_watches_it() -> None:

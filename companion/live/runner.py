@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from companion.capture.windows.follow import WATCHING, CaptureTarget, TargetState
+from companion.capture.windows.follow import CONFIRMING, WATCHING, CaptureTarget, TargetState
 from companion.errors import CompanionError
 from companion.live.events_log import EventsLog
 from companion.live.mailbox import LiveUpdate, Mailbox
@@ -41,6 +41,9 @@ class RunnerConfig:
 
     max_fps: float = 20.0
     poll_interval_s: float = 0.5
+    confirm_poll_s: float = 0.1
+    """While a found window is being confirmed (`WindowFollower.confirm_polls` polls in a
+    row), poll this often: it is watched once it has stayed a moment (0.2 s), not a second."""
     idle_sleep_s: float = 0.1
 
 
@@ -153,7 +156,9 @@ class LiveRunner:
             now = self._clock()
             if now >= next_poll:
                 state = target.poll()
-                next_poll = now + self.config.poll_interval_s
+                confirming = state.status == CONFIRMING
+                wait = self.config.confirm_poll_s if confirming else self.config.poll_interval_s
+                next_poll = now + wait
                 if self.events is not None:
                     self.events.target(now, state)
             with self._controls.lock:
