@@ -8,19 +8,15 @@ from pathlib import Path
 import pytest
 
 from companion.errors import ModelError
-from companion.vision.model_file import (
-    MODEL_SHA256,
-    bundled_model,
-    detector_bytes,
-    read_model,
-)
+from companion.vision.face_networks import DETECTOR_MEMBER, bundle_member
+from companion.vision.model_file import MODEL_SHA256, bundled_model, read_model
 
 
 def test_bundled_model_is_inside_the_package_and_verified() -> None:
     data = read_model()
     assert hashlib.sha256(data).hexdigest() == MODEL_SHA256
     assert "companion" in str(bundled_model())
-    assert len(detector_bytes(data)) > 100_000
+    assert len(bundle_member(data, DETECTOR_MEMBER)) > 100_000
 
 
 def test_altered_model_is_refused(tmp_path: Path) -> None:
@@ -39,4 +35,4 @@ def test_missing_model_is_refused(tmp_path: Path) -> None:
 
 def test_bundle_without_detector_is_refused() -> None:
     with pytest.raises(ModelError, match="face_detector"):
-        detector_bytes(b"not a zip")
+        bundle_member(b"not a zip", DETECTOR_MEMBER)

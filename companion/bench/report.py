@@ -17,9 +17,9 @@ _ROWS: tuple[tuple[str, str, str], ...] = (
     ("CPU, cores (pipeline)", "cpu_cores", "{}"),
     ("CPU, cores (gallery synthesis)", "capture_cpu_cores", "{}"),
     (
-        "MediaPipe landmark call, ms per face",
+        "networks per landmark call, ms",
         "model_ms_per_face",
-        "{} (alone: {model_ms_per_face_standalone})",
+        "{} (MediaPipe's whole call alone: {model_ms_per_face_standalone})",
     ),
     ("pipeline CPU per model call, ms", "pipeline_ms_per_model_call", "{}"),
     ("overhead ratio", "overhead_ratio", "{}"),

@@ -124,7 +124,7 @@ class _Tally:
 
 def run_bench(config: BenchConfig, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Run the bench and return the `companion.bench/1` document."""
-    from companion.vision.landmarker import ModelTimer
+    from companion.vision.face_networks import NetworkTimer
     from companion.vision.pipeline import PipelineConfig
     from companion.vision.scheduler import SchedulerConfig
     from companion.vision.stack import open_pipeline
@@ -135,7 +135,7 @@ def run_bench(config: BenchConfig, progress: Callable[[str], None] | None = None
     layout = GalleryLayout.grid(config.grid, width, height)
     say(f"decoding {len(config.clips)} clip(s) into a {config.grid}x{config.grid} gallery")
     gallery = Gallery(config.clips, layout, max_loop_s=3.0)
-    timer = ModelTimer(time.process_time)
+    timer = NetworkTimer(time.process_time)
     pipeline = open_pipeline(
         PipelineConfig(scheduler=SchedulerConfig(budget_cores=config.budget_cores)), timer
     )

@@ -1,9 +1,10 @@
 """Face finding, landmarking, tracking and scheduling, and the pipeline that runs them on
 each frame (`companion.vision.pipeline`).
 
-The only package that imports MediaPipe, and only in the modules that need it
-(`landmarker`, `detector`, `rawmodel`, `mp_runtime`, and `stack` through them), so
-importing this package alone stays light. Layout reading, search planning, tracking,
+The only package that runs networks: LiteRT in `face_networks` (the landmark engine
+every participant shares), MediaPipe only in `rawmodel` and `mp_runtime` (the bench's
+baseline and the reference the engine is tested against), so importing this package
+alone stays light. Layout reading, search planning, tracking,
 appearance and motion checks and scheduling are plain numpy, OpenCV and scipy.
 """
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
 from importlib import resources
 from importlib.abc import Traversable
 
@@ -12,7 +10,6 @@ from companion.errors import ModelError
 
 MODEL_NAME = "face_landmarker.task"
 MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
-DETECTOR_MEMBER = "face_detector.tflite"
 
 
 def bundled_model() -> Traversable:
@@ -40,12 +37,3 @@ def read_model(resource: Traversable | None = None, sha256: str = MODEL_SHA256) 
             f"expected {sha256[:12]}...); reinstall Companion"
         )
     return data
-
-
-def detector_bytes(model: bytes) -> bytes:
-    """The face detector network stored inside the landmarker bundle."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(model)) as bundle:
-            return bundle.read(DETECTOR_MEMBER)
-    except (zipfile.BadZipFile, KeyError) as exc:
-        raise ModelError(f"face model bundle has no {DETECTOR_MEMBER}") from exc

@@ -1,20 +1,24 @@
-"""MediaPipe's Face Landmarker used directly, for `companion bench`.
+"""MediaPipe's Face Landmarker used directly: the reference the landmark engine is held to.
 
-Two measurements the pipeline is judged against: the raw cost of one landmark call on a
-prepared face crop (no cropping, scaling or conversion of ours), and the naive approach of
-running the landmarker on the whole frame with ``num_faces`` set to the number of tiles.
+What `companion bench` compares the pipeline with: the cost of MediaPipe's own landmark
+call on a prepared face crop, and the naive approach of running the landmarker on the
+whole frame with ``num_faces`` set to the number of tiles. `MediaPipeFace` is one
+person's MediaPipe landmarker, for the tests that check the engine agrees with it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from mediapipe.tasks.python import vision as mp_vision
 
 from companion.closing import Closeable
-from companion.model import Box, RGBImage
-from companion.vision.mp_runtime import MonotonicMillis, to_mp_image, video_landmarker
+from companion.model import BLENDSHAPE_NAMES, Box, RGBImage
+from companion.vision.landmark_engine import Landmarks, MonotonicMillis
+from companion.vision.mp_runtime import to_mp_image, video_landmarker
 
 
 def raw_seconds_per_face(
@@ -72,3 +76,37 @@ class NaiveLandmarker(Closeable):
         if self._landmarker is not None:
             self._landmarker.close()
             self._landmarker = None
+
+
+class MediaPipeFace(Closeable):
+    """MediaPipe's own Face Landmarker in VIDEO mode on one person's images."""
+
+    def __init__(self, model: bytes) -> None:
+        self._landmarker: mp_vision.FaceLandmarker | None = video_landmarker(model, 1)
+        self._millis = MonotonicMillis()
+
+    def landmark(self, image: RGBImage, t: float) -> Landmarks | None:
+        """Landmarks in normalized image coordinates, as `TrackedFace.landmark` returns them."""
+        if self._landmarker is None:
+            raise RuntimeError("landmarker used after close()")
+        result = self._landmarker.detect_for_video(to_mp_image(image), self._millis(t))
+        if not result.face_landmarks:
+            return None
+        points = np.array([(p.x, p.y, p.z) for p in result.face_landmarks[0]], dtype=np.float32)
+        return Landmarks(
+            points,
+            _blendshapes(result.face_blendshapes[0]),
+            np.asarray(result.facial_transformation_matrixes[0], dtype=np.float64),
+        )
+
+    def close(self) -> None:
+        """Free MediaPipe's graph. Safe to call twice."""
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
+
+
+def _blendshapes(categories: list[Any]) -> npt.NDArray[np.float32]:
+    """The 52 scores in `BLENDSHAPE_NAMES` order."""
+    scores = {c.category_name: c.score for c in categories}
+    return np.array([scores.get(n, 0.0) for n in BLENDSHAPE_NAMES], dtype=np.float32)

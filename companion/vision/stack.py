@@ -1,23 +1,25 @@
-"""Build the real pipeline: the bundled model behind MediaPipe's detector and landmarker."""
+"""Build the real pipeline: the bundled model's networks, loaded once and shared."""
 
 from __future__ import annotations
 
 from companion.vision.detector import WindowFaceDetector
-from companion.vision.landmarker import CropLandmarker, ModelTimer
-from companion.vision.model_file import detector_bytes, read_model
+from companion.vision.face_networks import NetworkTimer
+from companion.vision.landmark_engine import LandmarkEngine
+from companion.vision.landmarker import CropLandmarker
+from companion.vision.model_file import read_model
 from companion.vision.pipeline import Pipeline, PipelineConfig
 
 
 def open_pipeline(
-    config: PipelineConfig | None = None, timer: ModelTimer | None = None
+    config: PipelineConfig | None = None, timer: NetworkTimer | None = None
 ) -> Pipeline:
     """A pipeline on the verified bundled model. Close it when done.
 
     The default config is for live use (one core); recorded videos use
     `PipelineConfig.offline`, which landmarks everyone on every frame. ``timer`` sums the
-    CPU time of MediaPipe's own landmark calls (for `companion bench`).
+    CPU time spent inside the networks (for `companion bench`). One `LandmarkEngine`
+    serves the detector and every participant.
     """
     config = config or PipelineConfig()
-    model = read_model()
-    detector = WindowFaceDetector(detector_bytes(model))
-    return Pipeline(detector, lambda: CropLandmarker(model, timer=timer), config)
+    engine = LandmarkEngine(read_model(), timer)
+    return Pipeline(WindowFaceDetector(engine), lambda: CropLandmarker(engine), config)
