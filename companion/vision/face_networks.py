@@ -37,8 +37,8 @@ def bundle_member(model: bytes, name: str) -> bytes:
 
 @dataclass
 class NetworkTimer:
-    """CPU seconds spent inside the landmark and blendshape networks, and landmark calls:
-    the model's own cost, against which `companion bench` measures the pipeline."""
+    """CPU seconds spent inside the three networks, and landmark calls: the model's own
+    cost, against which `companion bench` measures the pipeline."""
 
     clock: Callable[[], float]
     seconds: float = 0.0
@@ -48,15 +48,20 @@ class NetworkTimer:
 class _Network:
     """One LiteRT interpreter on one thread, fed one input tensor."""
 
-    def __init__(self, weights: bytes) -> None:
+    def __init__(self, weights: bytes, timer: NetworkTimer | None) -> None:
+        self._timer = timer
         self._interpreter = Interpreter(model_content=weights, num_threads=1)
         self._interpreter.allocate_tensors()
         self._input = self._interpreter.get_input_details()[0]["index"]
         self._outputs = [d["index"] for d in self._interpreter.get_output_details()]
 
     def __call__(self, tensor: Tensor) -> list[Tensor]:
+        timer = self._timer
+        started = timer.clock() if timer is not None else 0.0
         self._interpreter.set_tensor(self._input, tensor)
         self._interpreter.invoke()
+        if timer is not None:
+            timer.seconds += timer.clock() - started
         return [np.asarray(self._interpreter.get_tensor(i)) for i in self._outputs]
 
 
@@ -68,9 +73,9 @@ class FaceNetworks:
 
     def __init__(self, model: bytes, timer: NetworkTimer | None = None) -> None:
         self._timer = timer
-        self._detector = _Network(bundle_member(model, DETECTOR_MEMBER))
-        self._landmarks = _Network(bundle_member(model, LANDMARKS_MEMBER))
-        self._blendshapes = _Network(bundle_member(model, BLENDSHAPES_MEMBER))
+        self._detector = _Network(bundle_member(model, DETECTOR_MEMBER), timer)
+        self._landmarks = _Network(bundle_member(model, LANDMARKS_MEMBER), timer)
+        self._blendshapes = _Network(bundle_member(model, BLENDSHAPES_MEMBER), timer)
         self.geometry = bundle_member(model, GEOMETRY_MEMBER)
         """The canonical face model and its weights (a serialized protobuf)."""
 
@@ -83,17 +88,11 @@ class FaceNetworks:
     def landmarks(self, tensor: Tensor) -> tuple[Tensor, float]:
         """Landmark network on a (256, 256, 3) tensor in [0, 1]: 478 points in input pixels
         (x, y, z) and the face presence logit."""
-        started = self._timer.clock() if self._timer is not None else 0.0
         outputs = self._landmarks(tensor[None])
         if self._timer is not None:
-            self._timer.seconds += self._timer.clock() - started
             self._timer.calls += 1
         return outputs[0].reshape(478, 3), float(outputs[1].reshape(-1)[0])
 
     def blendshapes(self, points: Tensor) -> Tensor:
         """Blendshape network on (146, 2) landmark pixels: the 52 scores."""
-        started = self._timer.clock() if self._timer is not None else 0.0
-        scores = self._blendshapes(points[None])[0].reshape(-1)
-        if self._timer is not None:
-            self._timer.seconds += self._timer.clock() - started
-        return scores
+        return self._blendshapes(points[None])[0].reshape(-1)
