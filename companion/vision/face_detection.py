@@ -16,7 +16,7 @@ from companion.model import RGBImage
 from companion.vision.face_networks import FaceNetworks
 from companion.vision.rotated_crop import (
     RotatedRect,
-    crop_to_tensor,
+    TensorCrop,
     rect_to_image,
     rotation_between,
 )
@@ -55,14 +55,21 @@ def _anchors() -> npt.NDArray[np.float32]:
 _ANCHORS = _anchors()
 
 
-def detect_faces(networks: FaceNetworks, image: RGBImage, min_score: float) -> list[FaceDetection]:
-    """Faces in ``image``, strongest first."""
+def detector_crop() -> TensorCrop:
+    """The detector's input: 128 x 128 in [-1, 1], black outside the image."""
+    return TensorCrop(DETECTOR_INPUT, (-1.0, 1.0), zero_border=True)
+
+
+def detect_faces(
+    networks: FaceNetworks, crop: TensorCrop, image: RGBImage, min_score: float
+) -> list[FaceDetection]:
+    """Faces in ``image``, strongest first; ``crop`` is a `detector_crop`."""
     height, width = image.shape[:2]
     side = float(max(width, height))
     letterbox = RotatedRect(
         float(_F32(0.5) * _F32(width)), float(_F32(0.5) * _F32(height)), side, side, 0.0
     )
-    tensor = crop_to_tensor(image, letterbox, DETECTOR_INPUT, (-1.0, 1.0), zero_border=True)
+    tensor = crop(image, letterbox)
     regressors, logits = networks.detect(tensor)
     logits = np.clip(logits.astype(_F32), _F32(-100), _F32(100))
     with np.errstate(over="ignore"):  # exp(100) is inf in float32: a score of 0, as in C

@@ -32,8 +32,14 @@ class FaceGeometry:
         canonical, weights = _read_metadata(metadata)
         # Only the weighted vertices enter the fit; the other 435 have weight 0.
         self._used = np.nonzero(weights)[0]
-        self.canonical = canonical[:, self._used]
-        self.weights = weights[self._used]
+        # The canonical side of every fit: each point scaled by the root of its weight,
+        # and centred on the weighted mean.
+        self._root = np.sqrt(weights[self._used])
+        self._total = float(weights.sum())
+        self._source = canonical[:, self._used] * self._root
+        centre = (self._source * self._root).sum(axis=1) / self._total
+        self._centred = self._source - np.outer(centre, self._root)
+        self._spread = float((self._centred * self._source).sum())
 
     def transform(self, landmarks: npt.NDArray[np.float32], width: int, height: int) -> Matrix:
         """The 4x4 transform from the canonical face to camera space for landmarks given
@@ -50,13 +56,30 @@ class FaceGeometry:
         flat[2] *= -1
         first = self._scale(flat)
         second = self._scale(_unproject(screen, first, depth_offset))
-        return _procrustes(
-            self.canonical, _unproject(screen, first * second, depth_offset), self.weights
-        )
+        return self._fit(_unproject(screen, first * second, depth_offset))
 
     def _scale(self, points: Matrix) -> float:
-        fit = _procrustes(self.canonical, points, self.weights)
-        return float(np.linalg.norm(fit[:3, 0]))
+        """The scale of the fit onto ``points`` (3 x N), without its rotation."""
+        cross = (points * self._root) @ self._centred.T
+        singular = np.linalg.svd(cross, compute_uv=False)
+        # The fit's rotation flips its weakest axis when the cross-covariance is a reflection.
+        signed = singular[0] + singular[1] + math.copysign(singular[2], np.linalg.det(cross))
+        return abs(float(signed / self._spread))
+
+    def _fit(self, points: Matrix) -> Matrix:
+        """The scaled rotation and translation that best map the canonical face onto
+        ``points`` (3 x N) under the weights: an orthogonal Procrustes fit."""
+        target = points * self._root
+        u, _, vt = np.linalg.svd(target @ self._centred.T)
+        if np.linalg.det(u) * np.linalg.det(vt) < 0:
+            u[:, 2] *= -1
+        rotation = u @ vt
+        scaled = float(((rotation @ self._centred) * target).sum() / self._spread) * rotation
+        translation = ((target - scaled @ self._source) * self._root).sum(axis=1) / self._total
+        out = np.eye(4)
+        out[:3, :3] = scaled
+        out[:3, 3] = translation
+        return out
 
 
 def _unproject(screen: Matrix, scale: float, depth_offset: float) -> Matrix:
@@ -65,28 +88,6 @@ def _unproject(screen: Matrix, scale: float, depth_offset: float) -> Matrix:
     out[0] = out[0] * out[2] / NEAR
     out[1] = out[1] * out[2] / NEAR
     out[2] *= -1
-    return out
-
-
-def _procrustes(source: Matrix, target: Matrix, weights: Matrix) -> Matrix:
-    """The scaled rotation and translation that best map ``source`` onto ``target``
-    (3 x N each) under per-point ``weights``."""
-    root = np.sqrt(weights)
-    a = source * root
-    b = target * root
-    total = float(weights.sum())
-    centre = (a * root).sum(axis=1) / total
-    centred = a - np.outer(centre, root)
-    u, _, vt = np.linalg.svd(b @ centred.T)
-    if np.linalg.det(u) * np.linalg.det(vt) < 0:
-        u[:, 2] *= -1
-    rotation = u @ vt
-    scale = float(((rotation @ centred) * b).sum() / (centred * a).sum())
-    scaled = scale * rotation
-    translation = ((b - scaled @ a) * root).sum(axis=1) / total
-    out = np.eye(4)
-    out[:3, :3] = scaled
-    out[:3, 3] = translation
     return out
 
 

@@ -19,13 +19,18 @@ import numpy as np
 import numpy.typing as npt
 
 from companion.model import RGBImage
-from companion.vision.face_detection import FaceDetection, detect_faces, detection_rect
+from companion.vision.face_detection import (
+    FaceDetection,
+    detect_faces,
+    detection_rect,
+    detector_crop,
+)
 from companion.vision.face_geometry import FaceGeometry
 from companion.vision.face_networks import FaceNetworks, NetworkTimer
 from companion.vision.landmark_filter import LandmarkFilter
 from companion.vision.rotated_crop import (
     RotatedRect,
-    crop_to_tensor,
+    TensorCrop,
     rect_to_image,
     rotation_between,
 )
@@ -69,10 +74,12 @@ class LandmarkEngine:
     def __init__(self, model: bytes, timer: NetworkTimer | None = None) -> None:
         self.networks = FaceNetworks(model, timer)
         self.geometry = FaceGeometry(self.networks.geometry)
+        self._detector_crop = detector_crop()
+        self._landmark_crop = TensorCrop(LANDMARK_INPUT, (0.0, 1.0), zero_border=False)
 
     def detect(self, image: RGBImage, min_score: float) -> list[FaceDetection]:
         """Faces in the whole of ``image`` (normalized coordinates), strongest first."""
-        return detect_faces(self.networks, image, min_score)
+        return detect_faces(self.networks, self._detector_crop, image, min_score)
 
     def landmark(self, image: RGBImage, rect: RotatedRect) -> tuple[npt.NDArray[np.float32], float]:
         """Raw landmarks (normalized image coordinates) in region ``rect`` (normalized),
@@ -86,7 +93,7 @@ class LandmarkEngine:
             float(_F32(rect.h) * h),
             rect.rotation,
         )
-        tensor = crop_to_tensor(image, pixels, LANDMARK_INPUT, (0.0, 1.0), zero_border=False)
+        tensor = self._landmark_crop(image, pixels)
         raw, logit = self.networks.landmarks(tensor)
         presence = 1.0 / (1.0 + math.exp(-logit))
         unit = raw.astype(_F32) / _F32(LANDMARK_INPUT)
