@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from companion import facemesh as fm
 from companion.capture.video import VideoFileSource
 from companion.cues.baseline import BaselineConfig
 from companion.cues.signals import MEASURES, measure
@@ -24,9 +25,7 @@ from companion.vision.pipeline import Pipeline
 log = logging.getLogger(__name__)
 
 
-# MediaPipe face-mesh points: eye corners and the middle of each eye's lids.
-_EYE_R, _EYE_L = [33, 133], [362, 263]
-_LIDS_R, _LIDS_L = (159, 145), (386, 374)
+_EYE_R, _EYE_L = [fm.EYE_R_OUTER, fm.EYE_R_INNER], [fm.EYE_L_INNER, fm.EYE_L_OUTER]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -148,8 +147,8 @@ def each_eye(face: Face) -> tuple[float, float, float, float]:
     iod = float(np.linalg.norm(p[_EYE_L].mean(axis=0) - p[_EYE_R].mean(axis=0)))
     if not iod > 0:
         return (0.0, 0.0, 0.0, 0.0)
-    right = float(np.linalg.norm(p[_LIDS_R[0]] - p[_LIDS_R[1]])) / iod
-    left = float(np.linalg.norm(p[_LIDS_L[0]] - p[_LIDS_L[1]])) / iod
+    right = float(np.linalg.norm(p[fm.LID_R_UP] - p[fm.LID_R_LOW])) / iod
+    left = float(np.linalg.norm(p[fm.LID_L_UP] - p[fm.LID_L_LOW])) / iod
     b = face.blendshape
     return (right, left, b("eyeSquintRight"), b("eyeSquintLeft"))
 

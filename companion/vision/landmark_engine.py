@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from companion import facemesh as fm
 from companion.model import RGBImage
 from companion.vision.face_detection import (
     FaceDetection,
@@ -51,7 +52,7 @@ BLENDSHAPE_POINTS = (
 )  # fmt: skip
 """The 146 landmarks the blendshape network reads, in its order."""
 
-_ROTATION_FROM = (33, 263)
+_ROTATION_FROM = (fm.EYE_R_OUTER, fm.EYE_L_OUTER)
 """The outer eye corners: the line between them sets the next region's rotation."""
 
 _REGION_SCALE = 1.5
