@@ -163,6 +163,6 @@ def test_faces_found_in_the_real_zoom_screenshot(still: ClipFinder) -> None:
     pixels = np.ascontiguousarray(image[:, :, ::-1])
     found = faces_in_still(pixels)
     print(f"\nzoom_gallery_screenshot.png: {len(found)} of 49 faces found")  # a figure
-    # 47 were found when this was written (docs/benchmarks.md); the finder is deterministic
+    # 48 were found when this was written (docs/benchmarks.md); the finder is deterministic
     # on a still, so losing more than two means face finding at tile scale got worse
-    assert 45 <= len(found) <= 49
+    assert 46 <= len(found) <= 49

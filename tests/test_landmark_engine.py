@@ -18,9 +18,8 @@ from companion.capture.video import VideoFileSource
 from companion.model import Box, RGBImage
 from companion.vision.detector import WindowFaceDetector
 from companion.vision.face_networks import DETECTOR_MEMBER, bundle_member
-from companion.vision.imaging import crop_fitted
+from companion.vision.imaging import CROP_MAX_SIDE, crop_fitted
 from companion.vision.landmark_engine import LandmarkEngine, TrackedFace
-from companion.vision.landmarker import CROP_MAX_SIDE
 from companion.vision.model_file import read_model
 from companion.vision.mp_runtime import base_options, to_mp_image
 from companion.vision.rawmodel import MediaPipeFace

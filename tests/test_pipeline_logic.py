@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+import pytest
 
 from companion.model import Box, Face, Frame, HeadPose, RGBImage
 from companion.vision.pipeline import Pipeline, PipelineConfig, StepResult
@@ -42,6 +43,7 @@ class World:
     tiles: list[Box] = field(default_factory=list)
     """Gallery tiles drawn on a dark background; none means a plain camera scene."""
     windows: list[Box] = field(default_factory=list)
+    crops: list[Box] = field(default_factory=list)
     model_calls: Counter[str] = field(default_factory=Counter)
     closed: list[str] = field(default_factory=list)
     clock: float = 0.0
@@ -117,6 +119,7 @@ class ScriptedLandmarker:
         self, pixels: RGBImage, crop: Box, t: float, within: Box | None = None
     ) -> Face | None:
         self.world.clock += LANDMARK_COST_S
+        self.world.crops.append(crop)
         for name, person in self.world.people.items():
             b = person.box
             if not crop.contains_point(b.cx, b.cy):
@@ -366,6 +369,15 @@ def test_landmarks_that_settle_on_a_picture_in_the_room_make_no_participant() ->
     result = _run(_pipeline(world), world, 0.0, 0.5)[-1]
     per_tile = Counter(_tile_of(tiles, p.box) for p in result.participants)
     assert per_tile == Counter(i for i in range(9) if i != 4)
+
+
+def test_a_small_face_gets_a_wide_first_crop_and_a_large_one_its_usual_margin() -> None:
+    """A detector box gets 3x its side while that crop is not scaled down (the margin costs
+    no resolution and holds the whole head), else 2.4x."""
+    for side, factor in ((40.0, 3.0), (100.0, 2.56), (150.0, 2.4)):
+        world = World({"a": Person(Box(300, 200, side, side), COLOURS[0])})
+        _run(_pipeline(world), world, 0.0, 0.1)
+        assert world.crops[0].w == pytest.approx(side * factor)
 
 
 def test_unchanged_faces_keep_their_landmarks_without_model_calls() -> None:

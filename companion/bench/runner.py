@@ -299,8 +299,7 @@ def _run_live(
 
 
 def _raw_model_ms(gallery: Gallery, faces: Sequence[Box], config: BenchConfig) -> tuple[float, int]:
-    from companion.vision.imaging import crop_fitted
-    from companion.vision.landmarker import CROP_MAX_SIDE
+    from companion.vision.imaging import CROP_MAX_SIDE, crop_fitted
     from companion.vision.model_file import read_model
     from companion.vision.pipeline import PipelineConfig
     from companion.vision.rawmodel import raw_seconds_per_face

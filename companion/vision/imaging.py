@@ -7,6 +7,10 @@ import numpy as np
 
 from companion.model import Box, RGBImage
 
+CROP_MAX_SIDE = 256
+"""A participant's crop is scaled down to this side before landmarking: the landmark
+network reads 256 px, so a crop up to this size loses nothing."""
+
 
 def crop_padded(pixels: RGBImage, box: Box, within: Box | None = None) -> RGBImage:
     """The pixels inside ``box``; parts outside the frame (or outside ``within``) are black.

@@ -6,12 +6,9 @@ import numpy as np
 
 from companion.closing import Closeable
 from companion.model import Box, Face, RGBImage
-from companion.vision.imaging import crop_fitted
+from companion.vision.imaging import CROP_MAX_SIDE, crop_fitted
 from companion.vision.landmark_engine import MIN_PRESENCE, LandmarkEngine, TrackedFace
 from companion.vision.pose import pose_from_matrix
-
-CROP_MAX_SIDE = 256
-"""Crops are scaled down to this side before landmarking: the network reads 256 px."""
 
 
 class CropLandmarker(Closeable):

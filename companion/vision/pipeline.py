@@ -35,6 +35,7 @@ from typing import Protocol
 from companion.model import Box, Face, Frame, Participant, RGBImage
 from companion.vision.appearance import signature
 from companion.vision.facepoints import points_from_landmarks
+from companion.vision.imaging import CROP_MAX_SIDE
 from companion.vision.layout import LayoutConfig, find_tiles, is_gallery
 from companion.vision.motion import Snapshot, drifted, is_still, snapshot, snapshot_at
 from companion.vision.scheduler import Candidate, Scheduler, SchedulerConfig
@@ -95,7 +96,12 @@ class PipelineConfig:
     crop_from_landmarks: float = 1.6
     """Crop side as a multiple of the landmark box's larger side."""
     crop_from_detection: float = 2.4
-    """Crop side as a multiple of a detector box (which spans eyes to mouth only)."""
+    """Crop side as a multiple of a detector box (which spans eyes to mouth only) ..."""
+    crop_from_small_detection: float = 3.0
+    """... or up to this multiple while the crop stays small enough not to be scaled down
+    (`CROP_MAX_SIDE`): a wider margin then costs no resolution, and a small face's crop
+    holds its whole head, which the landmarker's region reaches (an 11 px face in a 7x7
+    gallery read presence 0.09 at 2.4 and 0.92 at 3)."""
     exclude: tuple[Box, ...] = ()
     """Regions never analysed, such as the user's own self-view tile."""
     verify_interval_s: float = 0.25
@@ -517,8 +523,14 @@ class Pipeline:
 
     def _crop_for(self, track: Track) -> Box:
         config = self.config
-        factor = config.crop_from_landmarks if track.from_landmarks else config.crop_from_detection
-        side = max(track.box.w, track.box.h) * factor
+        face = max(track.box.w, track.box.h)
+        if track.from_landmarks:
+            side = face * config.crop_from_landmarks
+        else:
+            side = max(
+                face * config.crop_from_detection,
+                min(face * config.crop_from_small_detection, CROP_MAX_SIDE),
+            )
         wanted = Box(track.box.cx - side / 2, track.box.cy - side / 2, side, side)
         old = track.crop
         if old is not None and _close_enough(old, wanted):
