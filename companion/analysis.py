@@ -19,8 +19,9 @@ import numpy as np
 
 from companion.atomic import atomic_text_writer, check_writable, write_json_atomic
 from companion.capture.video import VideoFileSource
-from companion.cues.engine import CueEngine, CueUpdate
-from companion.cues.signals import Vector, measure
+from companion.cues.engine import CueEngine, CueUpdate, Reading
+from companion.cues.scoring import CUES
+from companion.cues.signals import MEASURES, Vector, measure
 from companion.model import BLENDSHAPE_NAMES, Box, Cluster, CueEvent, Face, Prompt
 from companion.prompts.offline import prompt_record, prompts_for
 from companion.vision.pipeline import Pipeline
@@ -41,7 +42,12 @@ SIGNAL_COLUMNS: tuple[str, ...] = (
     "pitch",
     "roll",
     *BLENDSHAPE_NAMES,
+    *(column for name in MEASURES for column in (name, f"{name}_neutral")),
+    *(f"{cue}_intensity" for cue in CUES),
 )
+"""Pose, blendshapes, then each measure the cues read beside the neutral it was compared
+with, then each cue's intensity (1: a clear movement). Neutrals and intensities are blank
+while the person's neutral is still being learned."""
 
 T = TypeVar("T")
 Tick = Callable[[int], None]
@@ -130,15 +136,21 @@ class Analysis:
 
 
 class SignalsCsv:
-    """One CSV row per participant per landmarked frame: time, head pose, 52 blendshapes."""
+    """One CSV row per participant per landmarked frame (`SIGNAL_COLUMNS`)."""
 
     def __init__(self, handle: IO[str]) -> None:
         self._writer = csv.writer(handle, lineterminator="\n")
         self._writer.writerow(SIGNAL_COLUMNS)
 
-    def write(self, frame_index: int, participant: str, face: Face) -> None:
-        """Append one face's row."""
+    def write(
+        self, frame_index: int, participant: str, face: Face, x: Vector, reading: Reading | None
+    ) -> None:
+        """Append one face's row: its measures ``x`` and the engine's ``reading`` of it."""
         pose = face.pose
+        blank = [""] * len(MEASURES)
+        neutral = blank if reading is None else [f"{v:.5f}" for v in reading.neutral]
+        measures = [v for pair in zip((f"{v:.5f}" for v in x), neutral, strict=True) for v in pair]
+        intensity = [""] * len(CUES) if reading is None else [f"{v:.3f}" for v in reading.intensity]
         self._writer.writerow(
             [
                 f"{face.t:.4f}",
@@ -148,6 +160,8 @@ class SignalsCsv:
                 f"{pose.pitch:.2f}",
                 f"{pose.roll:.2f}",
                 *(f"{v:.5f}" for v in face.blendshapes),
+                *measures,
+                *intensity,
             ]
         )
 
@@ -212,11 +226,11 @@ def analyze_video(
     frames = 0
     for frame in source.frames():
         result = pipeline.step(frame)
-        if signals is not None:
-            for pid, face in result.faces.items():
-                signals.write(frame.index, pid, face)
         measures = {pid: measure(face) for pid, face in result.faces.items()}
         cues.frame(frame.t, measures, {pid: face.box for pid, face in result.faces.items()})
+        if signals is not None:
+            for pid, face in result.faces.items():
+                signals.write(frame.index, pid, face, measures[pid], cues.engine.reading(pid))
         frames += 1
         if on_frame is not None:
             on_frame(frames)

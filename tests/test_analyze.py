@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import subprocess
@@ -87,6 +88,15 @@ def test_talking_head_is_one_participant_seen_through_the_clip(
     assert rows[0].split(",") == list(SIGNAL_COLUMNS)
     assert len(rows) - 1 >= 0.97 * 352  # a face in nearly every frame
     assert {r.split(",")[2] for r in rows[1:]} == {"p1"}
+    # The neutral in use: blank while it is learned (the first 2 s), then beside each
+    # measure on every row; the smile reaches a clear movement's intensity.
+    table = list(csv.DictReader(csv_out.read_text().splitlines()))
+    learning = [r for r in table if float(r["t_s"]) < 1.5]
+    scored = [r for r in table if float(r["t_s"]) > 2.5]
+    assert learning and all(r["brow_gap_neutral"] == "" for r in learning)
+    assert scored and all(r["brow_gap_neutral"] and r["lip_press_intensity"] for r in scored)
+    assert len({r["lip_red_neutral"] for r in scored}) > 1  # it follows the face slowly
+    assert max(float(r["smile_intensity"]) for r in scored) >= 1.0
 
 
 def test_clip_without_a_face_has_no_participant(clip: ClipFinder) -> None:

@@ -115,6 +115,15 @@ class CueUpdate:
     """Whether each participant seen so far has a ready baseline (scored only when True)."""
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One participant's last scored frame: the neutral it was measured against (every
+    measure of `MEASURES`) and the intensity of every cue of `CUES`."""
+
+    neutral: Vector
+    intensity: Vector
+
+
 class _Person:
     """Everything the engine keeps about one participant."""
 
@@ -131,6 +140,8 @@ class _Person:
         """Baseline of the frames with closed lips (None: too few in the warm-up)."""
         self.warmup: list[tuple[float, Vector, bool]] = []
         self.last_t: float | None = None
+        self.reading: Reading | None = None
+        """The last scored frame's neutral and intensities (None before the baseline)."""
         self.away = False
         """Unseen for longer than ``lost_after_s``, with open events already closed."""
 
@@ -191,6 +202,7 @@ class _Person:
         turned = self._in_profile(x) or values[_LOOK_AWAY] >= 1.0
         if turned:
             values[_FACE_CUES] = 0.0
+        self.reading = Reading(rest.copy(), values.copy())
         for cue, value in zip(CUES, values, strict=True):
             detector = self.detectors[cue]
             if cue in cfg.speech_cues:
@@ -266,6 +278,13 @@ class CueEngine:
             if t - person.last_t > self.config.lost_after_s:
                 person.close(events, clusters)
         return CueUpdate(events, clusters, self.ready())
+
+    def reading(self, participant_id: str) -> Reading | None:
+        """The neutral and cue intensities of the participant's last scored frame; None
+        while their baseline is being learned (their warm-up frames are scored once it
+        is ready, against it)."""
+        person = self._people.get(participant_id)
+        return None if person is None else person.reading
 
     def ready(self) -> dict[str, bool]:
         """Whether each participant seen so far has a ready baseline."""
