@@ -97,6 +97,14 @@ def test_no_brow_lower_on_raised_brows(clip: ClipFinder) -> None:
     assert _found(person, "brow_lower") == []
 
 
+def test_no_brow_lower_on_surprise_or_fear(clip: ClipFinder) -> None:
+    # mead_eamm_surprised and mead_eamm_fear (a look at the frames): brows raised and eyes
+    # wide from the first frame to the last, while talking; whatever the neutral makes of
+    # a face that never rests, brows that stay up are not drawn down
+    for name in ("mead_eamm_surprised.mp4", "mead_eamm_fear.mp4"):
+        assert _found(_person(clip(name), 0.0, 7.0), "brow_lower") == [], name
+
+
 def test_lip_press(clip: ClipFinder) -> None:
     # liveportrait_d9: neutral, then two clear presses 2.43-2.80 and 3.03-3.53 (labels)
     person = _person(clip("liveportrait_d9.mp4"), 0.0, 4.0)
