@@ -18,11 +18,8 @@ def base_options(model: bytes) -> BaseOptions:
 def video_landmarker(
     model: bytes, num_faces: int = 1, min_confidence: float = 0.5
 ) -> mp_vision.FaceLandmarker:
-    """A Face Landmarker in VIDEO mode with blendshapes and head pose, as the pipeline uses.
-
-    The bench's raw-model and naive measurements build theirs here too, so they always
-    measure the same setup as the pipeline.
-    """
+    """MediaPipe's Face Landmarker in VIDEO mode with blendshapes and head pose: the
+    reference the landmark engine is held to, and the bench's naive baseline."""
     options = mp_vision.FaceLandmarkerOptions(
         base_options=base_options(model),
         running_mode=mp_vision.RunningMode.VIDEO,
