@@ -265,6 +265,25 @@ def test_an_id_is_freed_after_repeated_appearance_mismatches(mismatches: int, ke
     assert tracker.get(track.key) is not None  # the track stays on the face now there
 
 
+@pytest.mark.parametrize(("people_in_area", "kept"), [(1, False), (2, True)])
+def test_a_look_that_drifts_far_frees_an_id_only_where_its_person_is_alone(
+    people_in_area: int, kept: bool
+) -> None:
+    """A face that now looks unlike its person and like nobody else: in a tile of its own
+    the tile shows someone new; in a meeting room, whose small faces' looks are mostly the
+    shared backdrop, it is the same person turned or leaning."""
+    area = Box(0, 0, 600, 300)
+    tracker = ParticipantTracker(TrackerConfig(suspect_checks=2))
+    boxes = [Box(40 + 200 * i, 100, 40, 40) for i in range(people_in_area)]
+    tracker.update([Sighting(b, _points(b), _look(i), area) for i, b in enumerate(boxes)], 0.0)
+    for i, track in enumerate(tracker.tracks):
+        tracker.observe(track.key, track.box, 0.0, _points(track.box), _look(i))
+    first = tracker.tracks[0]
+    for i in range(3):
+        tracker.verify(first.key, _look(40), 0.25 * (i + 1))
+    assert ("p1" in {p.id for p in tracker.participants()}) is kept
+
+
 def test_one_matching_check_clears_a_suspicion() -> None:
     tracker = ParticipantTracker(TrackerConfig(suspect_checks=2))
     (track,) = tracker.update([_seen(Box(0, 0, 100, 100), person=1)], 0.0)

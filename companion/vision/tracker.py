@@ -281,7 +281,7 @@ class ParticipantTracker:
         if track.signature is None:
             return False
         own = distance(track.signature, look)
-        if own > config.other_person:
+        if own > config.other_person and not self._shares_area(track):
             return True
         if own <= config.same_person:
             return False
@@ -296,6 +296,15 @@ class ParticipantTracker:
         others += [d.signature for d in self._departed.values() if d.signature is not None]
         closest = min((distance(s, look) for s in others), default=math.inf)
         return closest + config.reid_margin < own
+
+    def _shares_area(self, track: Track) -> bool:
+        """Whether another followed face is in the track's area (a meeting-room tile, a
+        camera scene). A small face's signature there is mostly the shared backdrop and the
+        neighbours, so a turn or a lean moves it far: only looking more like someone else
+        than like its own person frees its id (a reshuffled tile changes all of them)."""
+        return track.area is not None and any(
+            o is not track and o.confirmed and o.area == track.area for o in self._tracks.values()
+        )
 
     def unsettle(self, t: float) -> None:
         """The layout changed at ``t`` (tiles moved): people may turn up in other places."""
