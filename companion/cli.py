@@ -391,7 +391,9 @@ def say(line: str) -> None:
 
 @contextlib.contextmanager
 def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on an interactive terminal; silent otherwise (an `analysis.Progress`)."""
+    """A progress bar on an interactive terminal; silent otherwise.
+
+    A `companion.offline.recording.Progress`."""
     from tqdm import tqdm
 
     bar = tqdm(

@@ -22,14 +22,14 @@ from typing import Any
 import cv2
 import numpy as np
 
-from companion.analysis import Analysis, CueRecords, ParticipantRecord
 from companion.bench.gallery import BACKGROUND, GalleryLayout, letterbox
 from companion.bench.zoo.media import fill_16_9
 from companion.capture.video import VideoFileSource
 from companion.cues.rules import Pattern
 from companion.cues.signals import measure
-from companion.evaluation import Report, evaluate
 from companion.model import Box, Frame, RGBImage
+from companion.offline.analysis import Analysis, CueRecords, ParticipantRecord
+from companion.offline.evaluation import Report, evaluate
 
 FILLS = ("webcam", "letterbox")
 """How a clip sits in its tile. ``webcam``: as a 16:9 webcam picture filling its tile edge

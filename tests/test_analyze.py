@@ -15,7 +15,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from companion.analysis import SIGNAL_COLUMNS, analyze_video, process_file
+from companion.offline.analysis import SIGNAL_COLUMNS, analyze_recording
+from companion.offline.recording import process_file, record
 from companion.capture.video import VideoFileSource
 from companion.cli import main
 from companion.model import Frame
@@ -45,7 +46,7 @@ def _analyze(path: Path, seconds: float | None = None) -> dict[str, Any]:
     source = _FirstSeconds(path, seconds) if seconds else VideoFileSource(path)
     pipeline = open_pipeline(PipelineConfig.offline())
     try:
-        doc = analyze_video(source, pipeline).to_json()
+        doc = analyze_recording(record(source, pipeline)).to_json()
     finally:
         pipeline.close()
         source.close()
@@ -170,7 +171,7 @@ def test_failure_midway_leaves_no_partial_files(
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("stage failed")
 
-    monkeypatch.setattr("companion.analysis.analyze_video", explode)
+    monkeypatch.setattr("companion.offline.analysis.analyze_recording", explode)
     out, csv_out = tmp_path / "a.json", tmp_path / "a.csv"
     code = main([
         "analyze", str(clip("grid_bbaf2n.mpg")), "--json", str(out), "--signals-csv", str(csv_out)

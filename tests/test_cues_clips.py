@@ -18,10 +18,11 @@ from typing import Any
 
 import jsonschema
 
-from companion.analysis import analyze_video
 from companion.capture.video import VideoFileSource
 from companion.cues.engine import CueEngine
-from companion.evaluation import WIDEN_S
+from companion.offline.analysis import analyze_recording
+from companion.offline.evaluation import WIDEN_S
+from companion.offline.recording import record
 from companion.model import Frame
 from companion.vision.pipeline import PipelineConfig
 from companion.vision.stack import open_pipeline
@@ -47,7 +48,7 @@ def _person(path: Path, start: float, stop: float) -> dict[str, Any]:
     pipeline = open_pipeline(PipelineConfig.offline())
     try:
         with _Segment(path, start, stop) as source:
-            doc = analyze_video(source, pipeline, engine=CueEngine()).to_json()
+            doc = analyze_recording(record(source, pipeline), engine=CueEngine()).to_json()
     finally:
         pipeline.close()
     jsonschema.validate(doc, _schema())
@@ -183,7 +184,7 @@ def test_short_appearance_has_no_baseline(clip: ClipFinder) -> None:
     pipeline = open_pipeline(PipelineConfig.offline())
     try:
         with _Segment(clip("liveportrait_d9.mp4"), 0.0, 1.0) as source:
-            doc = analyze_video(source, pipeline, engine=CueEngine()).to_json()
+            doc = analyze_recording(record(source, pipeline), engine=CueEngine()).to_json()
     finally:
         pipeline.close()
     (person,) = doc["participants"]

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from companion.cli import main
-from companion.early_movement import LEAD_S, lead_movement, with_early_movement
-from companion.model import Box
-from companion.tuning import ClipRecording
+from companion.cues.signals import MEASURES
+from companion.model import BLENDSHAPE_NAMES
+from companion.offline.early_movement import LEAD_S, lead_movement, with_early_movement
+from companion.offline.recording import FaceSeries, Recording
 
 ClipFinder = Callable[[str], Path]
 
@@ -32,12 +33,32 @@ def _labels(*events: tuple[str, float, float], people: int = 1) -> dict[str, obj
     }
 
 
-def _recording(seconds: float, fps: float = 10.0) -> ClipRecording:
-    frames = tuple(
-        (i / fps, {"p1": np.full(3, float(i))}, {"p1": Box(0, 0, 10, 10)})
-        for i in range(round(seconds * fps))
+def _recording(seconds: float, fps: float = 10.0) -> Recording:
+    """Frame i has the face with every measure equal to i, except frame 5 (no face)."""
+    n = round(seconds * fps)
+    seen = np.array([i for i in range(n) if i != 5], dtype=np.int64)
+    k = len(seen)
+    face = FaceSeries(
+        participant="p1",
+        t=seen / fps,
+        frame=seen,
+        measures=np.tile(seen[:, None].astype(np.float64), (1, len(MEASURES))),
+        gaze=np.zeros((k, 2)),
+        boxes=np.tile([0.0, 0.0, 10.0, 10.0], (k, 1)),
+        eyes=np.zeros((k, 4)),
+        pose=np.zeros((k, 3)),
+        blendshapes=np.zeros((k, len(BLENDSHAPE_NAMES)), dtype=np.float32),
     )
-    return ClipRecording("x.mp4", fps, frames)
+    return Recording("x.mp4", fps, 10, 10, np.arange(n) / fps, {"p1": face})
+
+
+def _values(recording: Recording) -> list[int | None]:
+    """Each frame's measure value of the face (None: no face in that frame)."""
+    face = recording.faces["p1"]
+    return [
+        int(face.measures[rows["p1"], 0]) if "p1" in rows else None
+        for _, _, rows in recording.samples()
+    ]
 
 
 def test_the_lead_is_the_longest_brow_or_lip_movement_of_the_one_person() -> None:
@@ -53,12 +74,16 @@ def test_the_clip_starts_with_the_movements_own_frames_and_the_labels_move_with_
     assert made is not None
     recording, doc = made
     lead = round(LEAD_S * 10)
-    assert len(recording.frames) == lead + 80
-    # the lead loops frames 40..50 (the movement), then the clip follows unchanged
-    assert [int(f[1]["p1"][0]) for f in recording.frames[:13]] == [*range(40, 51), 40, 41]
-    assert [int(f[1]["p1"][0]) for f in recording.frames[lead:][:3]] == [0, 1, 2]
-    times = [f[0] for f in recording.frames]
+    assert recording.frames == lead + 80
+    # the lead loops frames 40..50 (the movement), then the clip follows unchanged, its
+    # frame without a face included
+    values = _values(recording)
+    assert values[:13] == [*range(40, 51), 40, 41]
+    assert values[lead:][:7] == [0, 1, 2, 3, 4, None, 6]
+    times = recording.frame_t
     assert np.all(np.diff(times) > 0) and times[lead] == pytest.approx(LEAD_S)
+    face = recording.faces["p1"]
+    assert np.array_equal(face.t, times[face.frame])  # each sample at its frame's time
     events = doc["participants"][0]["events"]
     assert [(e["cue"], e["start_s"], e["end_s"]) for e in events] == [
         ("brow_lower", 0.0, pytest.approx(LEAD_S)),

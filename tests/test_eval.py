@@ -13,7 +13,7 @@ import pytest
 from companion.cli import main
 from companion.cues.rules import default_rules_text
 from companion.errors import InputError
-from companion.evaluation import (
+from companion.offline.evaluation import (
     Report,
     Tally,
     evaluate,

@@ -12,7 +12,7 @@ import pytest
 
 from companion.cli import main
 from companion.cues.rules import load_rules
-from companion.evaluation import evaluate
+from companion.offline.evaluation import evaluate
 from companion.gallery_eval import GalleryEvalConfig, Placement, gallery_analyses
 from companion.model import Box
 

@@ -12,7 +12,8 @@ import numpy.typing as npt
 
 from companion.cues.scoring import Units
 from companion.cues.signals import MEASURES, M
-from companion.review.collect import FaceSeries
+from companion.model import BLENDSHAPE_NAMES
+from companion.offline.recording import FaceSeries
 from companion.review.signals import analyse_face, replay_engine, review_config
 
 FPS = 30.0
@@ -63,6 +64,8 @@ def _series(rows: Table) -> FaceSeries:
         gaze=np.zeros((n, 2)),
         boxes=np.tile([100.0, 100.0, 200.0, 200.0], (n, 1)),
         eyes=np.tile([0.15, 0.15, 0.1, 0.1], (n, 1)),
+        pose=np.zeros((n, 3)),
+        blendshapes=np.zeros((n, len(BLENDSHAPE_NAMES)), dtype=np.float32),
     )
 
 

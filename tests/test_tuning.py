@@ -7,19 +7,21 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from companion.analysis import analyze_file
-from companion.cues.engine import CueConfig
+from companion.capture.video import VideoFileSource
+from companion.cues.engine import CueConfig, CueEngine
 from companion.cues.rules import load_rules
-from companion.evaluation import Split
-from companion.tuning import (
-    ClipRecording,
+from companion.cues.signals import measure
+from companion.offline.analysis import Analysis, CueRecords
+from companion.offline.evaluation import Split
+from companion.offline.recording import Recording, process_file, record_file
+from companion.offline.tuning import (
     config_for,
     default_params,
     descend,
-    record_clip,
     replay,
     tune_split,
 )
+from companion.vision.pipeline import Pipeline
 
 ClipFinder = Callable[[str], Path]
 CLIPS = ("grid_bbaf2n.mpg", "liveportrait_d19.mp4", "grid_brbk7n.mpg")
@@ -46,16 +48,38 @@ def test_descent_finds_the_best_value_of_each_setting_in_turn() -> None:
 
 
 @functools.cache
-def _recorded(path: Path) -> ClipRecording:
+def _recorded(path: Path) -> Recording:
     """Each clip through the pipeline once for the whole module."""
-    return record_clip(path)
+    return record_file(path)
 
 
-def test_a_replay_of_the_recorded_faces_is_the_analysis(clip: ClipFinder) -> None:
-    path = clip("liveportrait_d19.mp4")
-    replayed = replay(_recorded(path), CueConfig(), load_rules(None))
-    analysed = analyze_file(path).to_json()
-    assert replayed == analysed
+def _as_the_frames_come(path: Path, config: CueConfig) -> dict[str, object]:
+    """The analysis document with the engine fed each frame's faces straight from the
+    pipeline, as the overlay feeds it: no recording in between."""
+
+    def work(source: VideoFileSource, pipeline: Pipeline, tick: object) -> Analysis:
+        cues = CueRecords(CueEngine(config=config))
+        for frame in source.frames():
+            faces = pipeline.step(frame).faces
+            measures = {pid: measure(face) for pid, face in faces.items()}
+            cues.frame(frame.t, measures, {pid: face.box for pid, face in faces.items()})
+        fps = source.info.fps
+        return Analysis(source.path.name, fps, 0, cues.last_t + 1 / fps, cues.finish())
+
+    return process_file(path, work).to_json()
+
+
+def test_a_replay_of_the_recording_is_the_engine_on_the_frames_as_they_come(
+    clip: ClipFinder,
+) -> None:
+    path = clip("liveportrait_d19.mp4")  # frowns and pressed lips: events and a cluster
+    louder = config_for({"on": 0.8})
+    for config in (CueConfig(), louder):
+        replayed = replay(_recorded(path), config, load_rules(None))
+        direct = _as_the_frames_come(path, config)
+        assert replayed["participants"] and replayed["participants"][0]["events"]
+        assert replayed["participants"] == direct["participants"]
+        assert replayed["duration_s"] == direct["duration_s"]
 
 
 def test_settings_are_picked_on_the_tune_clips_and_scored_on_the_validation_ones(

@@ -15,11 +15,11 @@ def handle(args: argparse.Namespace) -> int:
     """Analyse ``args.video``, write the JSON (and the signals CSV) and print a summary.
 
     The outputs are checked once the video has opened, before the face model loads (see
-    `companion.analysis.process_file`). A video with no face at all is not an error: the
+    `companion.offline.recording.process_file`). A video with no face at all is not an error: the
     JSON is written, and a hint says so.
     """
-    from companion.analysis import analyze_file
     from companion.cues.engine import CueEngine
+    from companion.offline.analysis import analyze_file
 
     engine = CueEngine(rules=args.rules)
     analysis = analyze_file(

@@ -9,7 +9,7 @@ from typing import Any
 
 from companion.atomic import check_writable, write_json_atomic
 from companion.errors import InputError
-from companion.evaluation import SETS, Report, Split
+from companion.offline.evaluation import SETS, Report, Split
 
 log = logging.getLogger("companion")
 
@@ -30,7 +30,7 @@ _GALLERY_HEADING = (
 
 def handle(args: argparse.Namespace) -> int:
     """Analyse every labelled clip, print the tables by set and optionally write the JSON."""
-    from companion.evaluation import load_split
+    from companion.offline.evaluation import load_split
 
     if args.json is not None:
         check_writable(args.json)
@@ -54,10 +54,10 @@ def handle(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace, split: Split) -> tuple[str | None, Report]:
     """The evaluation the command line asks for, with a heading saying what it is."""
-    from companion.evaluation import evaluate_clips
+    from companion.offline.evaluation import evaluate_clips
 
     if args.early_movement:
-        from companion.early_movement import LEAD_S, early_movement_clips
+        from companion.offline.early_movement import LEAD_S, early_movement_clips
 
         report = early_movement_clips(
             args.labels, args.clips, rules=args.rules, on_clip=lambda n: log.info("%s", n)
@@ -74,8 +74,8 @@ def _report(args: argparse.Namespace, split: Split) -> tuple[str | None, Report]
 def _gallery(args: argparse.Namespace, split: Split) -> tuple[str, Report]:
     """Each set's clips in galleries of their own, scored tile by tile."""
     from companion.cues.rules import load_rules
-    from companion.evaluation import load_labelled_clips
     from companion.gallery_eval import GalleryEvalConfig, evaluate_gallery
+    from companion.offline.evaluation import load_labelled_clips
 
     if args.gallery < 1:
         raise InputError(f"--gallery must be at least 1, got {args.gallery}")
@@ -121,7 +121,7 @@ def _tables(sets: dict[str, Report]) -> str:
 
 def _tune(args: argparse.Namespace, split: Split) -> int:
     """Search the settings on the tune clips, then score the validation clips with them."""
-    from companion.tuning import default_params, tune_clips
+    from companion.offline.tuning import default_params, tune_clips
 
     result = tune_clips(
         args.labels, args.clips, split, rules=args.rules, on_clip=lambda n: log.info("%s", n)

@@ -1,6 +1,6 @@
 """Self-tape review: the moments of your own recording, as a report and in a replay player.
 
-- `collect`: one pass of the pipeline over the video, keeping small per-frame measures;
+- the recording: one pass of the pipeline over the video (`companion.offline.recording`);
 - `traces`, `detect`, `signals`: the main face against its own resting face (cue engine
   events plus the review's own blinks, eye line, brows and smiles, and the traces plotted);
 - `moments`: the flags of self-tape practice, found in those events (pure, no I/O);

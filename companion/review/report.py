@@ -23,8 +23,8 @@ from companion.atomic import current_umask, write_text_atomic
 from companion.capture.video import VideoFileSource
 from companion.errors import OutputError
 from companion.model import Box
+from companion.offline.recording import FaceSeries, Recording, main_face, record
 from companion.review import wording
-from companion.review.collect import FaceSeries, Recording, collect, main_face
 from companion.review.moments import Flag, Moment, find_moments, other_movements
 from companion.review.signals import FaceSignals, analyse_face
 from companion.vision.pipeline import Pipeline
@@ -127,11 +127,11 @@ def review_video(
     on_frame: Callable[[int], None] | None = None,
 ) -> Review:
     """Run the pipeline over ``source`` and find the moments of its main face."""
-    return review_recording(collect(source, pipeline, on_frame))
+    return review_recording(record(source, pipeline, on_frame))
 
 
 def review_recording(recording: Recording) -> Review:
-    """The moments of the main face of an already collected recording."""
+    """The moments of the main face of a recording made already."""
     face = main_face(recording)
     if face is None:
         return Review(recording, None, None, (), ())

@@ -8,8 +8,8 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from companion.analysis import Progress, no_progress, process_file
 from companion.atomic import check_writable, write_json_atomic
+from companion.offline.recording import Progress, no_progress, process_file
 from companion.review.report import (
     Review,
     check_report_dir,

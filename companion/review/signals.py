@@ -32,7 +32,7 @@ from companion.cues.baseline import BaselineConfig
 from companion.cues.engine import CueConfig, CueEngine
 from companion.cues.events import EventParams
 from companion.model import CueEvent
-from companion.review.collect import FaceSeries
+from companion.offline.recording import FaceSeries
 from companion.review.detect import find_spans
 from companion.review.traces import TRACE_NAMES, resting_face, traces, window_mask
 

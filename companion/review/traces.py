@@ -117,7 +117,7 @@ def resting_face(
     measures: FloatArray, gaze: FloatArray, eyes: FloatArray, config: CueConfig | None = None
 ) -> Rest:
     """The resting face of the samples ``measures`` (n, len(MEASURES)), ``gaze`` (n, 2) and
-    ``eyes`` (n, 4), laid out as in `companion.review.collect.FaceSeries`.
+    ``eyes`` (n, 4), laid out as in `companion.offline.recording.FaceSeries`.
 
     The baselines are the engine's, with ``config``: learned from the samples of a face not
     turned towards profile (`CueConfig.max_yaw_deg`; all of them when there are none), the

@@ -1,30 +1,32 @@
-"""Run the pipeline over a recorded video and summarise it as `companion.analysis/1`.
+"""The cue engine over a recorded video, summarised as `companion.analysis/1`.
 
-    analysis = analyze_file(path, engine=CueEngine(), json_out=out)   # opens, runs, closes
+    analysis = analyze_file(path, engine=CueEngine(), json_out=out)   # records, then replays
+    analysis = analyze_recording(recording, engine=CueEngine(config=other))
 
-`process_file` is the part every command that reads a whole video shares: it opens the
-video and the offline pipeline, runs some work over them and closes both whatever happens.
+The video is recorded once (`companion.offline.recording`); the engine then replays the
+recording frame by frame, as the frames came, so the evaluation and the tuning search can
+replay the same recording under other settings and get the document `companion analyze`
+would write with them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 import numpy as np
 
 from companion.atomic import atomic_text_writer, check_writable, write_json_atomic
-from companion.capture.video import VideoFileSource
 from companion.cues.engine import CueEngine, CueUpdate, Reading
 from companion.cues.scoring import CUES
-from companion.cues.signals import MEASURES, Vector, measure
-from companion.model import BLENDSHAPE_NAMES, Box, Cluster, CueEvent, Face, Prompt
+from companion.cues.signals import MEASURES, Vector
+from companion.model import BLENDSHAPE_NAMES, Box, Cluster, CueEvent, Prompt
+from companion.offline.recording import FaceSeries, Progress, Recording, no_progress, record_file
 from companion.prompts.offline import prompt_record, prompts_for
-from companion.vision.pipeline import Pipeline
 
 SCHEMA = "companion.analysis/1"
 MIN_SAMPLES = 3
@@ -48,12 +50,6 @@ SIGNAL_COLUMNS: tuple[str, ...] = (
 """Pose, blendshapes, then each measure the cues read beside the neutral it was compared
 with, then each cue's intensity (1: a clear movement). Neutrals and intensities are blank
 while the person's neutral is still being learned."""
-
-T = TypeVar("T")
-Tick = Callable[[int], None]
-"""Called with the number of frames done so far."""
-Progress = Callable[[int, str], contextlib.AbstractContextManager[Tick]]
-"""``progress(total_frames, label)`` -> a context giving the per-frame tick (a progress bar)."""
 
 
 @dataclass
@@ -143,23 +139,24 @@ class SignalsCsv:
         self._writer.writerow(SIGNAL_COLUMNS)
 
     def write(
-        self, frame_index: int, participant: str, face: Face, x: Vector, reading: Reading | None
+        self, frame_index: int, series: FaceSeries, row: int, reading: Reading | None
     ) -> None:
-        """Append one face's row: its measures ``x`` and the engine's ``reading`` of it."""
-        pose = face.pose
+        """Append sample ``row`` of a face's ``series`` and the engine's ``reading`` of it."""
+        yaw, pitch, roll = series.pose[row]
+        x = series.measures[row]
         blank = [""] * len(MEASURES)
         neutral = blank if reading is None else [f"{v:.5f}" for v in reading.neutral]
         measures = [v for pair in zip((f"{v:.5f}" for v in x), neutral, strict=True) for v in pair]
         intensity = [""] * len(CUES) if reading is None else [f"{v:.3f}" for v in reading.intensity]
         self._writer.writerow(
             [
-                f"{face.t:.4f}",
+                f"{series.t[row]:.4f}",
                 frame_index,
-                participant,
-                f"{pose.yaw:.2f}",
-                f"{pose.pitch:.2f}",
-                f"{pose.roll:.2f}",
-                *(f"{v:.5f}" for v in face.blendshapes),
+                series.participant,
+                f"{yaw:.2f}",
+                f"{pitch:.2f}",
+                f"{roll:.2f}",
+                *(f"{v:.5f}" for v in series.blendshapes[row]),
                 *measures,
                 *intensity,
             ]
@@ -169,8 +166,8 @@ class SignalsCsv:
 class CueRecords:
     """The analysis of a video built frame by frame: who was seen where, and their cues.
 
-    `analyze_video` feeds it as frames come; `companion.tuning` replays stored measures
-    through it with other settings. Both therefore build the same document.
+    `analyze_recording` feeds it a recording's frames in order, whatever the engine's
+    settings, so every replay builds the document `companion analyze` would.
     """
 
     def __init__(self, engine: CueEngine, context: str = "meeting") -> None:
@@ -209,76 +206,34 @@ class CueRecords:
             self.records[cluster.participant].clusters.append(cluster)
 
 
-def analyze_video(
-    source: VideoFileSource,
-    pipeline: Pipeline,
+def analyze_recording(
+    recording: Recording,
     signals: SignalsCsv | None = None,
-    on_frame: Callable[[int], None] | None = None,
     context: str = "meeting",
     engine: CueEngine | None = None,
 ) -> Analysis:
-    """Run ``pipeline`` over every frame of ``source``, and the cue ``engine`` over its faces.
+    """Run the cue ``engine`` over every frame of ``recording``, as the frames came.
 
-    ``on_frame`` is called with the number of frames done so far (for a progress bar).
     ``engine`` defaults to a `CueEngine` with the packaged rules.
     """
     cues = CueRecords(engine or CueEngine(), context)
-    frames = 0
-    for frame in source.frames():
-        result = pipeline.step(frame)
-        measures = {pid: measure(face) for pid, face in result.faces.items()}
-        cues.frame(frame.t, measures, {pid: face.box for pid, face in result.faces.items()})
+    faces = recording.faces
+    for index, t, rows in recording.samples():
+        measures = {pid: faces[pid].measures[row] for pid, row in rows.items()}
+        cues.frame(t, measures, {pid: faces[pid].box(row) for pid, row in rows.items()})
         if signals is not None:
-            for pid, face in result.faces.items():
-                signals.write(frame.index, pid, face, measures[pid], cues.engine.reading(pid))
-        frames += 1
-        if on_frame is not None:
-            on_frame(frames)
-    fps = source.info.fps
+            for pid, row in rows.items():
+                signals.write(index, faces[pid], row, cues.engine.reading(pid))
     return Analysis(
-        source=Path(source.path).name,
-        fps=fps,
-        frames=frames,
-        duration_s=cues.last_t + 1.0 / fps if frames else 0.0,
+        source=recording.source,
+        fps=recording.fps,
+        frames=recording.frames,
+        duration_s=cues.last_t + 1.0 / recording.fps if recording.frames else 0.0,
         participants=cues.finish(),
-        truncated=source.truncated,
+        truncated=recording.truncated,
         context=context,
-        declared_frames=source.info.frame_count,
+        declared_frames=recording.declared_frames,
     )
-
-
-@contextlib.contextmanager
-def no_progress(total: int, label: str) -> Iterator[Tick]:
-    """A `Progress` that shows nothing."""
-    yield lambda done: None
-
-
-def process_file(
-    path: Path,
-    work: Callable[[VideoFileSource, Pipeline, Tick], T],
-    *,
-    prepare: Callable[[], None] | None = None,
-    progress: Progress = no_progress,
-) -> T:
-    """``work(source, pipeline, tick)`` on the video at ``path``, closing both whatever happens.
-
-    The source is the video, the pipeline the offline one. The video is opened first, so an
-    unusable one is reported (`InputError`) before anything else; then ``prepare`` runs
-    (the place to check outputs), and only then is the face model loaded. ``progress``
-    shows the frames done while ``work`` runs.
-    """
-    from companion.vision.pipeline import PipelineConfig
-    from companion.vision.stack import open_pipeline
-
-    with VideoFileSource(path) as source:
-        if prepare is not None:
-            prepare()
-        pipeline = open_pipeline(PipelineConfig.offline())
-        try:
-            with progress(source.info.frame_count, path.name) as tick:
-                return work(source, pipeline, tick)
-        finally:
-            pipeline.close()
 
 
 def analyze_file(
@@ -290,7 +245,7 @@ def analyze_file(
     signals_csv: Path | None = None,
     progress: Progress = no_progress,
 ) -> Analysis:
-    """`analyze_video` on the video at ``path`` (see `process_file`), writing what is asked.
+    """`analyze_recording` of the video at ``path`` (see `record_file`), writing what is asked.
 
     ``json_out`` gets the analysis JSON and ``signals_csv`` the per-frame `SignalsCsv`;
     both are checked before the model loads and appear whole, only when everything worked.
@@ -302,16 +257,12 @@ def analyze_file(
             if out is not None:
                 check_writable(out)
 
-    def work(source: VideoFileSource, pipeline: Pipeline, tick: Tick) -> Analysis:
-        with contextlib.ExitStack() as stack:
-            signals = None
-            if signals_csv is not None:
-                signals = SignalsCsv(stack.enter_context(atomic_text_writer(signals_csv)))
-            analysis = analyze_video(
-                source, pipeline, signals=signals, on_frame=tick, context=context, engine=engine
-            )
-            if json_out is not None:
-                write_json_atomic(json_out, analysis.to_json())
-        return analysis
-
-    return process_file(path, work, prepare=check_outputs, progress=progress)
+    recording = record_file(path, prepare=check_outputs, progress=progress)
+    with contextlib.ExitStack() as stack:
+        signals = None
+        if signals_csv is not None:
+            signals = SignalsCsv(stack.enter_context(atomic_text_writer(signals_csv)))
+        analysis = analyze_recording(recording, signals=signals, context=context, engine=engine)
+        if json_out is not None:
+            write_json_atomic(json_out, analysis.to_json())
+    return analysis

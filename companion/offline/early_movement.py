@@ -17,8 +17,11 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from companion.evaluation import Report, evaluate, load_labelled_clips
-from companion.tuning import ClipRecording, record_clips, replay
+import numpy as np
+
+from companion.offline.evaluation import Report, evaluate, load_labelled_clips
+from companion.offline.recording import Recording
+from companion.offline.tuning import record_clips, replay
 
 LEAD_S = 2.0
 """Seconds of movement put before each clip: the engine's warm-up (`BaselineConfig`)."""
@@ -43,21 +46,22 @@ def lead_movement(labels: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 
 def with_early_movement(
-    recording: ClipRecording, labels: Mapping[str, Any], lead_s: float = LEAD_S
-) -> tuple[ClipRecording, dict[str, Any]] | None:
+    recording: Recording, labels: Mapping[str, Any], lead_s: float = LEAD_S
+) -> tuple[Recording, dict[str, Any]] | None:
     """``recording`` and its ``labels`` with a moving lead (see the module notes); None
     when the clip has no `lead_movement` or no frame inside it."""
     movement = lead_movement(labels)
     if movement is None or recording.fps <= 0:
         return None
-    frames = [f for f in recording.frames if movement["start_s"] <= f[0] <= movement["end_s"]]
-    if not frames:
+    t = recording.frame_t
+    inside = np.flatnonzero((t >= movement["start_s"]) & (t <= movement["end_s"]))
+    if not len(inside):
         return None
     step = 1.0 / recording.fps
     count = max(1, round(lead_s / step))
-    lead = [(i * step, *frames[i % len(frames)][1:]) for i in range(count)]
     shift = count * step
-    moved = [(t + shift, measures, boxes) for t, measures, boxes in recording.frames]
+    order = np.concatenate([inside[np.arange(count) % len(inside)], np.arange(len(t))])
+    times = np.concatenate([np.arange(count) * step, t + shift])
     doc = copy.deepcopy(dict(labels))
     person = doc["participants"][0]
     for event in person["events"]:
@@ -66,7 +70,7 @@ def with_early_movement(
     person["events"].insert(
         0, {"cue": movement["cue"], "start_s": 0.0, "end_s": shift, "confidence": "clear"}
     )
-    return ClipRecording(recording.source, recording.fps, tuple(lead + moved)), doc
+    return recording.retimed(order, times), doc
 
 
 def early_movement_clips(

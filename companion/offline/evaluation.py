@@ -435,9 +435,9 @@ def evaluate_clips(
 
     The rules file is read once, before any clip: every clip is scored with the same rules.
     """
-    from companion.analysis import analyze_file
     from companion.cues.engine import CueEngine
     from companion.cues.rules import load_rules
+    from companion.offline.analysis import analyze_file
 
     docs = load_labelled_clips(labels_dirs, clips_dir)
     patterns = load_rules(rules)

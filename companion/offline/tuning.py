@@ -1,11 +1,11 @@
 """Tuning on the tune clips, judged on the validation clips: how well settings carry to faces
 they were not tuned on.
 
-    recordings = {name: record_clip(path) for ...}       # the pipeline runs once per clip
+    recordings = record_clips(labels, clips_dir)          # the pipeline runs once per clip
     result = tune_split(labels, recordings, patterns, split)
 
-Each clip's faces are measured once (`record_clip`); every candidate setting then replays
-the stored measures through the cue engine (`replay`), which builds the same analysis
+Each clip is recorded once (`companion.offline.recording`); every candidate setting then
+replays the recording through the cue engine (`replay`), which builds the same analysis
 document `companion analyze` writes. The search (`descend`) is a coordinate descent over a
 few settings with a meaning (`SEARCH`), starting from the defaults, on the tune clips of
 the fixed split (`companion.evaluation.Split`) only; the validation clips are then scored
@@ -19,16 +19,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from companion.analysis import Analysis, CueRecords, Tick, process_file
-from companion.capture.video import VideoFileSource
 from companion.cues.engine import CueConfig, CueEngine
 from companion.cues.events import EventParams
 from companion.cues.rules import Pattern
-from companion.cues.signals import Vector, measure
 from companion.errors import InputError
-from companion.evaluation import Report, Split, evaluate
-from companion.model import Box
-from companion.vision.pipeline import Pipeline
+from companion.offline.analysis import analyze_recording
+from companion.offline.evaluation import Report, Split, evaluate
+from companion.offline.recording import Recording, record_file
 
 Params = Mapping[str, float]
 
@@ -102,46 +99,12 @@ def config_for(params: Params) -> CueConfig:
     )
 
 
-@dataclass(frozen=True)
-class ClipRecording:
-    """One clip's faces as the cue engine reads them, frame by frame."""
-
-    source: str
-    fps: float
-    frames: tuple[tuple[float, dict[str, Vector], dict[str, Box]], ...]
-    """Per frame: its time, and each face's measure vector and box."""
-
-
-def record_clip(path: Path) -> ClipRecording:
-    """Run the offline pipeline over the clip at ``path`` once and keep what the engine reads."""
-
-    def work(source: VideoFileSource, pipeline: Pipeline, tick: Tick) -> ClipRecording:
-        frames = []
-        for frame in source.frames():
-            faces = pipeline.step(frame).faces
-            measures = {pid: measure(face) for pid, face in faces.items()}
-            frames.append((frame.t, measures, {pid: face.box for pid, face in faces.items()}))
-        return ClipRecording(path.name, source.info.fps, tuple(frames))
-
-    return process_file(path, work)
-
-
 def replay(
-    recording: ClipRecording, config: CueConfig, patterns: tuple[Pattern, ...]
+    recording: Recording, config: CueConfig, patterns: tuple[Pattern, ...]
 ) -> dict[str, Any]:
     """The analysis document of ``recording`` with the engine set to ``config``."""
-    cues = CueRecords(CueEngine(config=config, patterns=patterns))
-    for t, measures, boxes in recording.frames:
-        cues.frame(t, measures, boxes)
-    n = len(recording.frames)
-    analysis = Analysis(
-        source=recording.source,
-        fps=recording.fps,
-        frames=n,
-        duration_s=cues.last_t + 1.0 / recording.fps if n else 0.0,
-        participants=cues.finish(),
-    )
-    return analysis.to_json()
+    engine = CueEngine(config=config, patterns=patterns)
+    return analyze_recording(recording, engine=engine).to_json()
 
 
 def objective(report: Report) -> float:
@@ -170,7 +133,7 @@ class Scorer:
     def __init__(
         self,
         labels: Sequence[Mapping[str, Any]],
-        recordings: Mapping[str, ClipRecording],
+        recordings: Mapping[str, Recording],
         patterns: tuple[Pattern, ...],
     ) -> None:
         self.labels = {str(doc["source"]): doc for doc in labels}
@@ -232,7 +195,7 @@ class Tuned:
 
 def tune_split(
     labels: Sequence[Mapping[str, Any]],
-    recordings: Mapping[str, ClipRecording],
+    recordings: Mapping[str, Recording],
     patterns: tuple[Pattern, ...],
     split: Split,
     search: Mapping[str, Sequence[float]] = SEARCH,
@@ -256,7 +219,7 @@ def tune_clips(
 ) -> Tuned:
     """`tune_split` on the labelled clips of ``labels_dirs`` found in ``clips_dir``."""
     from companion.cues.rules import load_rules
-    from companion.evaluation import load_labelled_clips
+    from companion.offline.evaluation import load_labelled_clips
 
     labels = [
         doc
@@ -271,12 +234,12 @@ def record_clips(
     labels: Sequence[Mapping[str, Any]],
     clips_dir: Path,
     on_clip: Callable[[str], None] | None = None,
-) -> dict[str, ClipRecording]:
-    """`record_clip` of each labelled clip, by name; ``on_clip`` is told each name first."""
+) -> dict[str, Recording]:
+    """`record_file` of each labelled clip, by name; ``on_clip`` is told each name first."""
     recordings = {}
     for doc in labels:
         name = str(doc["source"])
         if on_clip is not None:
             on_clip(name)
-        recordings[name] = record_clip(clips_dir / name)
+        recordings[name] = record_file(clips_dir / name)
     return recordings
