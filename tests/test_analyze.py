@@ -15,11 +15,11 @@ from typing import Any
 import jsonschema
 import pytest
 
-from companion.offline.analysis import SIGNAL_COLUMNS, analyze_recording
-from companion.offline.recording import process_file, record
 from companion.capture.video import VideoFileSource
 from companion.cli import main
 from companion.model import Frame
+from companion.offline.analysis import SIGNAL_COLUMNS, analyze_recording
+from companion.offline.recording import process_file, record
 from companion.vision.pipeline import Pipeline, PipelineConfig
 from companion.vision.stack import open_pipeline
 

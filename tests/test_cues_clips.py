@@ -20,10 +20,10 @@ import jsonschema
 
 from companion.capture.video import VideoFileSource
 from companion.cues.engine import CueEngine
+from companion.model import Frame
 from companion.offline.analysis import analyze_recording
 from companion.offline.evaluation import WIDEN_S
 from companion.offline.recording import record
-from companion.model import Frame
 from companion.vision.pipeline import PipelineConfig
 from companion.vision.stack import open_pipeline
 

@@ -12,9 +12,9 @@ import pytest
 
 from companion.cli import main
 from companion.cues.rules import load_rules
-from companion.offline.evaluation import evaluate
 from companion.gallery_eval import GalleryEvalConfig, Placement, gallery_analyses
 from companion.model import Box
+from companion.offline.evaluation import evaluate
 
 ClipFinder = Callable[[str], Path]
 

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from companion.cues.events import EventParams
+from companion.cues.events import EventParams, find_spans
 from companion.cues.signals import MEASURES, M
+from companion.cues.take_traces import resting_face, traces
 from companion.model import CueEvent
 from companion.prompts.guard import find_banned
 from companion.review import wording
-from companion.review.detect import find_spans
 from companion.review.moments import (
     FLAGS,
     EyesEngagement,
@@ -25,7 +25,6 @@ from companion.review.moments import (
     flicking,
     other_movements,
 )
-from companion.review.traces import resting_face, traces
 
 
 def ev(

@@ -2,19 +2,26 @@
 
 Synthetic faces (tables of measures, no video, no model) through `analyse_face`, which
 replays the engine and draws the traces: where the engine reads a clear movement, the
-trace that the report plots for it reads one too.
+trace that the report plots for it reads one too. Then a real take, where the review's
+events are the engine's own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import numpy as np
 import numpy.typing as npt
 
+from companion.cues.engine import CueConfig, CueEngine
 from companion.cues.scoring import Units
 from companion.cues.signals import MEASURES, M
+from companion.cues.take import BASELINE_MAX_S, replay_engine, take_config
 from companion.model import BLENDSHAPE_NAMES
-from companion.offline.recording import FaceSeries
-from companion.review.signals import analyse_face, replay_engine, review_config
+from companion.offline.analysis import analyze_recording
+from companion.offline.recording import FaceSeries, main_face, record_file
+from companion.review.signals import analyse_face
 
 FPS = 30.0
 N = 150
@@ -23,6 +30,7 @@ SMILE_SCORES = ("bs_smile", "bs_smile_r", "bs_smile_l")
 SMILE_CORNERS = ("corner_lift", "corner_lift_r", "corner_lift_l")
 
 Table = npt.NDArray[np.float64]
+ClipFinder = Callable[[str], Path]
 
 
 def _at_rest() -> Table:
@@ -103,7 +111,7 @@ def test_a_take_that_smiles_for_most_of_its_length_keeps_its_neutral_start_as_re
     smile = slice(45, N)
     _smile(rows, smile, 1.5)
     series = _series(rows)
-    engine = replay_engine(series, review_config(float(series.t[-1])))
+    engine = replay_engine("p1", series.t, series.measures, take_config(float(series.t[-1])))
     (event,) = [e for e in engine if e.cue == "smile"]
     assert abs(event.start - series.t[45]) < 0.1
     trace = analyse_face(series).traces["smile"]
@@ -124,3 +132,24 @@ def test_a_smile_while_the_head_is_turned_away_is_read_by_neither() -> None:
     trace = signals.traces["smile"]
     assert np.all(trace[60:80] >= 1.0) and np.all(trace[turned] == 0.0)
     assert np.all(signals.traces["off_lens"][turned] >= 1.0)  # the turn itself is read
+
+
+def test_on_a_real_take_the_review_reads_what_the_engine_reads(clip: ClipFinder) -> None:
+    # liveportrait_d19: a clear lip press with the mouth corners down at 3.83-4.37 s
+    recording = record_file(clip("liveportrait_d19.mp4"))
+    face = main_face(recording)
+    assert face is not None
+    signals = analyse_face(face)
+    window = min(float(face.t[-1] - face.t[0]), BASELINE_MAX_S)
+    engine = CueEngine(config=take_config(window))
+    analysed = analyze_recording(recording, engine=engine).to_json()
+    (person,) = [p for p in analysed["participants"] if p["id"] == face.participant]
+    for cue in ("lip_press", "mouth_corners_down"):  # cues only the engine reads
+        review = [(round(e.start, 3), round(e.end, 3)) for e in signals.events if e.cue == cue]
+        analyze = [(e["start_s"], e["end_s"]) for e in person["events"] if e["cue"] == cue]
+        assert review == analyze, cue
+    presses = [e for e in signals.events if e.cue == "lip_press"]
+    assert any(e.start <= 4.37 and e.end >= 3.83 for e in presses)
+    on = CueConfig().params("lip_press").on
+    for event in presses:  # the trace the report plots shows each press the engine found
+        assert signals.trace_at("lips_pressed", event.start, event.end).max() >= on

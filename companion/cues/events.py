@@ -14,6 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
 
 @dataclass(frozen=True)
 class EventParams:
@@ -138,3 +143,12 @@ def acceptable(event: RawEvent, params: EventParams, strict_min_s: float | None)
     if params.max_duration_s is not None and event.duration > params.max_duration_s:
         return False
     return event.duration >= minimum
+
+
+def find_spans(t: FloatArray, values: FloatArray, params: EventParams) -> list[RawEvent]:
+    """Every event of ``values`` sampled at times ``t`` that lasted an acceptable time: the
+    detector run over a finished recording's samples at once."""
+    detector = EventDetector(params)
+    found = [detector.update(ti, v) for ti, v in zip(t.tolist(), values.tolist(), strict=True)]
+    found.append(detector.finish())
+    return [e for e in found if e is not None and acceptable(e, params, None)]

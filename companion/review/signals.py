@@ -1,101 +1,23 @@
-"""The main face's movements against its own resting face: events and per-frame traces.
+"""The main face's movements against its own resting face, as the review shows them.
 
-The cue engine is replayed on the face's stored measures (`CueEngine.update_measures`) with
-its warm-up stretched over the first `BASELINE_MAX_S` seconds of the recording (or all of
-it when shorter): reviewing a finished take, the whole of it shows the person's resting
-face better than its first two seconds, which are often a slate or a settling breath.
-The per-frame traces (`companion.review.traces`) are measured against the same resting
-face, learned with the same configuration (`review_config`).
-
-Some of what the review needs is not in the engine, so it is found in those traces, with
-the engine's event logic (`companion.review.detect`), and added as events in the engine's
-vocabulary:
-
-- ``blink``, from the eye opening (the engine's blink reads a blendshape that barely moves
-  on many faces);
-- ``look_away``: head turned or tilted, or eyes to the side, up or down, off the lens;
-- ``gaze_down``: eyes lowered or closed and held there (longer than a blink);
-- ``brow_lower`` as MediaPipe's brow-down score sees it too, and ``smile`` from either lip
-  corner against the window's rest; where the engine has an event of the same cue at the
-  same time, the two become one spanning both (a broad smile lifts the brow-down score
-  too, so brows are not read during one).
+What moved and when is read by the cue engine's whole-take mode (`companion.cues.take`):
+the engine replayed over the take with its resting face learned over the whole of it, plus
+the take's own blinks, eye line, brows and smiles. The review only keeps that reading
+beside the face's sample times, to find moments in and plot.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from companion.cues.baseline import BaselineConfig
-from companion.cues.engine import CueConfig, CueEngine
-from companion.cues.events import EventParams
+from companion.cues.take import read_take
 from companion.model import CueEvent
 from companion.offline.recording import FaceSeries
-from companion.review.detect import find_spans
-from companion.review.traces import TRACE_NAMES, resting_face, traces, window_mask
 
 FloatArray = npt.NDArray[np.float64]
-
-BASELINE_MAX_S = 60.0
-"""The resting face is learned from at most this many first seconds of the face."""
-CALM_FRACTION = 0.5
-"""The resting mouth and cheeks come from this calmest fraction of the window's frames.
-
-Not the engine's `BaselineConfig.calm_fraction`, which is for two seconds of warm-up: a whole
-take talks and smiles for more of its length, and a short take that smiles for most of it
-(a smile through three quarters of a clip, tried) had its smile taken as the rest."""
-
-
-def review_config(window_s: float) -> CueConfig:
-    """The engine's configuration for a review: its warm-up stretched over ``window_s``
-    seconds and its calm frames the calmer `CALM_FRACTION` (see the module notes).
-
-    The engine is replayed with it and the traces' resting face is learned with it, so the
-    two share one resting face.
-    """
-    base = CueConfig()
-    # The warm-up ends at the sample that reaches window_s; a hair less makes sure it does.
-    warmup = replace(base.baseline, warmup_s=max(0.0, window_s - 1e-6), calm_fraction=CALM_FRACTION)
-    return replace(base, baseline=warmup)
-
-
-def _as_recorded(cue: str) -> EventParams:
-    """The engine's event thresholds of ``cue``, for a finished recording (no onset needed)."""
-    return replace(CueConfig().params(cue), needs_onset=False)
-
-
-@dataclass(frozen=True)
-class OwnEvents:
-    """Thresholds of the review's own events (traces in units of a clear movement).
-
-    ``brows`` and ``smile`` are the engine's own for those cues. The others read traces that
-    are no engine cue's intensity (the eye opening; the eye line, head and eyes together),
-    so their thresholds are the review's own.
-    """
-
-    blink: EventParams = field(
-        default_factory=lambda: EventParams(
-            on=1.0, off=0.7, min_duration_s=0.0, merge_gap_s=0.0, max_duration_s=0.5
-        )
-    )
-    """Eyes closed from one frame up to half a second; blinks are never joined (a quick
-    double blink is two, for the blink rate)."""
-    eyes_lowered: EventParams = field(
-        default_factory=lambda: EventParams(
-            on=1.0, off=0.7, min_duration_s=0.7, merge_gap_s=0.2, needs_onset=False
-        )
-    )
-    """Eyes closed or lowered for longer than a blink."""
-    off_lens: EventParams = field(
-        default_factory=lambda: EventParams(
-            on=1.0, off=0.7, min_duration_s=0.3, merge_gap_s=0.3, needs_onset=False
-        )
-    )
-    """Eye line off the lens for long enough to see on the take."""
-    brows: EventParams = field(default_factory=lambda: _as_recorded("brow_lower"))
-    smile: EventParams = field(default_factory=lambda: _as_recorded("smile"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,9 +27,9 @@ class FaceSignals:
     participant: str
     t: FloatArray
     traces: dict[str, FloatArray]
-    """`TRACE_NAMES` -> intensity per sample."""
+    """`companion.cues.take_traces.TRACE_NAMES` -> intensity per sample."""
     events: tuple[CueEvent, ...]
-    """Engine events plus the review's own, sorted by start."""
+    """Engine events plus the take's own, sorted by start."""
     baseline_span: tuple[float, float]
     """Video times the resting face was learned from."""
 
@@ -122,78 +44,9 @@ class FaceSignals:
         return self.traces[name][keep]
 
 
-def analyse_face(series: FaceSeries, own: OwnEvents | None = None) -> FaceSignals:
-    """Events and traces of one face against its own resting face (see the module notes)."""
-    own = own or OwnEvents()
-    n = len(series)
-    pid = series.participant
-    if n < BaselineConfig().min_samples:  # no resting face to measure against
-        empty = {name: np.zeros(n) for name in TRACE_NAMES}
-        span = (float(series.t[0]), float(series.t[-1])) if n else (0.0, 0.0)
-        return FaceSignals(pid, series.t, empty, (), span)
-    t0 = float(series.t[0])
-    window_s = min(float(series.t[-1]) - t0, BASELINE_MAX_S)
-    config = review_config(window_s)
-    keep = window_mask(series.t, window_s)
-    rest = resting_face(series.measures[keep], series.gaze[keep], series.eyes[keep], config)
-    found = traces(
-        series.measures,
-        series.gaze,
-        series.eyes,
-        rest,
-        config.units,
-        max_yaw_deg=config.max_yaw_deg,
+def analyse_face(series: FaceSeries) -> FaceSignals:
+    """Events and traces of one face against its own resting face (`read_take`)."""
+    reading = read_take(series.participant, series.t, series.measures, series.gaze, series.eyes)
+    return FaceSignals(
+        series.participant, series.t, reading.traces, reading.events, reading.baseline_span
     )
-    engine_events = replay_engine(series, config)
-    t = series.t
-    brows = np.where(found["smile"] >= own.smile.on, 0.0, found["brows_lowered"])
-    extra = [
-        *_events(pid, "blink", t, found["eye_closure"], own.blink),
-        *_events(pid, "gaze_down", t, found["eye_closure"], own.eyes_lowered),
-        *_events(pid, "look_away", t, found["off_lens"], own.off_lens),
-        *_events(pid, "brow_lower", t, brows, own.brows),
-        *_events(pid, "smile", t, found["smile"], own.smile),
-    ]
-    events = _combine(engine_events, extra)
-    return FaceSignals(pid, t, found, tuple(events), (t0, t0 + window_s))
-
-
-def replay_engine(series: FaceSeries, config: CueConfig) -> list[CueEvent]:
-    """The cue engine's events for ``series`` with ``config`` (see `review_config`)."""
-    engine = CueEngine(config=config)
-    events: list[CueEvent] = []
-    pid = series.participant
-    for t, x in zip(series.t, series.measures, strict=True):
-        events.extend(engine.update_measures(float(t), {pid: x}).events)
-    events.extend(engine.finish(float(series.t[-1])).events)
-    return [e for e in events if e.participant == pid]
-
-
-def _events(
-    pid: str, cue: str, t: FloatArray, values: FloatArray, params: EventParams
-) -> list[CueEvent]:
-    full = CueConfig().strength_full
-    return [
-        CueEvent(pid, cue, s.start, s.end, s.peak_t, min(1.0, max(0.0, s.peak / full)))
-        for s in find_spans(t, values, params)
-    ]
-
-
-def _combine(engine: list[CueEvent], own: list[CueEvent]) -> tuple[CueEvent, ...]:
-    """Engine events and the review's own; overlapping ones of one cue become their union."""
-    events = list(engine)
-    for event in own:
-        same = [
-            e
-            for e in events
-            if e.cue == event.cue and e.start <= event.end and e.end >= event.start
-        ]
-        if not same:
-            events.append(event)
-            continue
-        group = [*same, event]
-        top = max(group, key=lambda e: e.strength)
-        start, end = min(e.start for e in group), max(e.end for e in group)
-        events = [e for e in events if all(e is not x for x in same)]
-        events.append(CueEvent(event.participant, event.cue, start, end, top.peak, top.strength))
-    return tuple(sorted(events, key=lambda e: (e.start, e.cue)))

@@ -1,8 +1,8 @@
-"""Per-frame movement traces of one face against its own resting face (pure numpy).
+"""Whole-take mode's per-frame traces of one face against its own resting face (pure numpy).
 
 The resting face is the cue engine's baseline (`companion.cues.baseline.Baseline`), learned
-from a window of the recording with the configuration the review replays the engine with
-(`companion.review.signals`), so the traces and the engine's events share one rest: the
+from a window of the take with the configuration the engine is replayed with there
+(`companion.cues.take.take_config`), so the traces and the engine's events share one rest: the
 median of every measure, the mouth and cheek measures from the calmer frames (least mouth
 movement), and a second baseline of the frames with closed lips.
 
@@ -94,7 +94,7 @@ class Rest:
     lower_lid: float
     """Resting lower-lid height (`EYES_ENGAGED_PERCENTILE`)."""
     each_open: FloatArray
-    """Resting opening of the right and the left eye (see `FaceSeries.eyes`)."""
+    """Resting opening of the right and the left eye (see `resting_face`)."""
     each_squint: FloatArray
     """Resting squint score of the right and the left eye."""
     gaze: FloatArray
@@ -117,7 +117,10 @@ def resting_face(
     measures: FloatArray, gaze: FloatArray, eyes: FloatArray, config: CueConfig | None = None
 ) -> Rest:
     """The resting face of the samples ``measures`` (n, len(MEASURES)), ``gaze`` (n, 2) and
-    ``eyes`` (n, 4), laid out as in `companion.offline.recording.FaceSeries`.
+    ``eyes`` (n, 4): per sample, the `MEASURES` vector; the eye-look scores sideways (to
+    the person's left positive) and vertical (up positive); the opening of the right and
+    the left eye (inter-ocular units) and their squint scores (as a recording keeps them,
+    `companion.offline.recording.FaceSeries`).
 
     The baselines are the engine's, with ``config``: learned from the samples of a face not
     turned towards profile (`CueConfig.max_yaw_deg`; all of them when there are none), the

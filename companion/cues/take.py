@@ -1,0 +1,190 @@
+"""Whole-take mode: one face of a finished recording read against its own resting face.
+
+Live, a face's neutral is learned in its first seconds and followed as it goes. A finished
+take (a self-tape, a practice answer) is known whole, so here the cue engine is replayed
+on the face's measures (`CueEngine.update_measures`) with its warm-up stretched over the
+first `BASELINE_MAX_S` seconds of the take (or all of it when shorter): the whole stretch
+shows the person's resting face better than its first two seconds, which are often a
+slate or a settling breath. The per-frame traces (`companion.cues.take_traces`) are
+measured against the same resting face, learned with the same configuration
+(`take_config`).
+
+A take is also read for what the live engine does not read, in the engine's vocabulary
+and with the engine's event logic (`companion.cues.events.find_spans`), thresholds in
+`TakeEvents`:
+
+- ``blink``, from the eye opening (the engine's blink reads a blendshape that barely moves
+  on many faces);
+- ``look_away``: head turned or tilted, or eyes to the side, up or down, off the lens;
+- ``gaze_down``: eyes lowered or closed and held there (longer than a blink);
+- ``brow_lower`` as MediaPipe's brow-down score sees it too, and ``smile`` from either lip
+  corner against the take's rest; where the engine has an event of the same cue at the
+  same time, the two become one spanning both (a broad smile lifts the brow-down score
+  too, so brows are not read during one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from companion.cues.baseline import BaselineConfig
+from companion.cues.engine import CueConfig, CueEngine
+from companion.cues.events import EventParams, find_spans
+from companion.cues.take_traces import TRACE_NAMES, resting_face, traces, window_mask
+from companion.model import CueEvent
+
+FloatArray = npt.NDArray[np.float64]
+
+BASELINE_MAX_S = 60.0
+"""The resting face is learned from at most this many first seconds of the face."""
+CALM_FRACTION = 0.5
+"""The resting mouth and cheeks come from this calmest fraction of the window's frames.
+
+Not the engine's `BaselineConfig.calm_fraction`, which is for two seconds of warm-up: a whole
+take talks and smiles for more of its length, and a short take that smiles for most of it
+(a smile through three quarters of a clip, tried) had its smile taken as the rest."""
+
+
+def take_config(window_s: float) -> CueConfig:
+    """The engine's configuration for a take: its warm-up stretched over ``window_s``
+    seconds and its calm frames the calmer `CALM_FRACTION` (see the module notes).
+
+    The engine is replayed with it and the traces' resting face is learned with it, so the
+    two share one resting face.
+    """
+    base = CueConfig()
+    # The warm-up ends at the sample that reaches window_s; a hair less makes sure it does.
+    warmup = replace(base.baseline, warmup_s=max(0.0, window_s - 1e-6), calm_fraction=CALM_FRACTION)
+    return replace(base, baseline=warmup)
+
+
+def _as_recorded(cue: str) -> EventParams:
+    """The engine's event thresholds of ``cue``, for a finished recording (no onset needed)."""
+    return replace(CueConfig().params(cue), needs_onset=False)
+
+
+@dataclass(frozen=True)
+class TakeEvents:
+    """Thresholds of the events only a take is read for (traces in units of a clear movement).
+
+    ``brows`` and ``smile`` are the engine's own for those cues. The others read traces that
+    are no engine cue's intensity (the eye opening; the eye line, head and eyes together),
+    so their thresholds are the take's own.
+    """
+
+    blink: EventParams = field(
+        default_factory=lambda: EventParams(
+            on=1.0, off=0.7, min_duration_s=0.0, merge_gap_s=0.0, max_duration_s=0.5
+        )
+    )
+    """Eyes closed from one frame up to half a second; blinks are never joined (a quick
+    double blink is two, for the blink rate)."""
+    eyes_lowered: EventParams = field(
+        default_factory=lambda: EventParams(
+            on=1.0, off=0.7, min_duration_s=0.7, merge_gap_s=0.2, needs_onset=False
+        )
+    )
+    """Eyes closed or lowered for longer than a blink."""
+    off_lens: EventParams = field(
+        default_factory=lambda: EventParams(
+            on=1.0, off=0.7, min_duration_s=0.3, merge_gap_s=0.3, needs_onset=False
+        )
+    )
+    """Eye line off the lens for long enough to see on the take."""
+    brows: EventParams = field(default_factory=lambda: _as_recorded("brow_lower"))
+    smile: EventParams = field(default_factory=lambda: _as_recorded("smile"))
+
+
+@dataclass(frozen=True, eq=False)
+class TakeReading:
+    """One face of a take against its resting face."""
+
+    traces: dict[str, FloatArray]
+    """`TRACE_NAMES` -> intensity per sample."""
+    events: tuple[CueEvent, ...]
+    """Engine events plus the take's own, sorted by start."""
+    baseline_span: tuple[float, float]
+    """Video times the resting face was learned from."""
+
+
+def read_take(
+    participant: str,
+    t: FloatArray,
+    measures: FloatArray,
+    gaze: FloatArray,
+    eyes: FloatArray,
+    thresholds: TakeEvents | None = None,
+) -> TakeReading:
+    """Events and traces of one face sampled at times ``t`` (arrays laid out as in
+    `companion.cues.take_traces.resting_face`); see the module notes.
+
+    A face with fewer samples than a baseline needs (`BaselineConfig.min_samples`) has no
+    resting face to be read against: its traces are 0 and it has no events.
+    """
+    own = thresholds or TakeEvents()
+    n = len(t)
+    if n < BaselineConfig().min_samples:
+        empty = {name: np.zeros(n) for name in TRACE_NAMES}
+        span = (float(t[0]), float(t[-1])) if n else (0.0, 0.0)
+        return TakeReading(empty, (), span)
+    t0 = float(t[0])
+    window_s = min(float(t[-1]) - t0, BASELINE_MAX_S)
+    config = take_config(window_s)
+    keep = window_mask(t, window_s)
+    rest = resting_face(measures[keep], gaze[keep], eyes[keep], config)
+    found = traces(measures, gaze, eyes, rest, config.units, max_yaw_deg=config.max_yaw_deg)
+    engine_events = replay_engine(participant, t, measures, config)
+    brows = np.where(found["smile"] >= own.smile.on, 0.0, found["brows_lowered"])
+    extra = [
+        *_events(participant, "blink", t, found["eye_closure"], own.blink),
+        *_events(participant, "gaze_down", t, found["eye_closure"], own.eyes_lowered),
+        *_events(participant, "look_away", t, found["off_lens"], own.off_lens),
+        *_events(participant, "brow_lower", t, brows, own.brows),
+        *_events(participant, "smile", t, found["smile"], own.smile),
+    ]
+    return TakeReading(found, _combine(engine_events, extra), (t0, t0 + window_s))
+
+
+def replay_engine(
+    participant: str, t: FloatArray, measures: FloatArray, config: CueConfig
+) -> list[CueEvent]:
+    """The cue engine's events for one face's samples with ``config`` (see `take_config`)."""
+    engine = CueEngine(config=config)
+    events: list[CueEvent] = []
+    for ti, x in zip(t, measures, strict=True):
+        events.extend(engine.update_measures(float(ti), {participant: x}).events)
+    events.extend(engine.finish(float(t[-1])).events)
+    return [e for e in events if e.participant == participant]
+
+
+def _events(
+    pid: str, cue: str, t: FloatArray, values: FloatArray, params: EventParams
+) -> list[CueEvent]:
+    full = CueConfig().strength_full
+    return [
+        CueEvent(pid, cue, s.start, s.end, s.peak_t, min(1.0, max(0.0, s.peak / full)))
+        for s in find_spans(t, values, params)
+    ]
+
+
+def _combine(engine: list[CueEvent], own: list[CueEvent]) -> tuple[CueEvent, ...]:
+    """Engine events and the take's own; overlapping ones of one cue become their union."""
+    events = list(engine)
+    for event in own:
+        same = [
+            e
+            for e in events
+            if e.cue == event.cue and e.start <= event.end and e.end >= event.start
+        ]
+        if not same:
+            events.append(event)
+            continue
+        group = [*same, event]
+        top = max(group, key=lambda e: e.strength)
+        start, end = min(e.start for e in group), max(e.end for e in group)
+        events = [e for e in events if all(e is not x for x in same)]
+        events.append(CueEvent(event.participant, event.cue, start, end, top.peak, top.strength))
+    return tuple(sorted(events, key=lambda e: (e.start, e.cue)))
