@@ -346,6 +346,38 @@ def test_a_new_person_who_looks_like_nobody_missing_gets_a_new_id() -> None:
     assert sorted(p.id for p in tracker.participants()) == ["p1", "p2"]
 
 
+def test_a_new_face_waits_for_a_calm_layout_at_most_unrest_s() -> None:
+    # A 7x7 gallery: some tile's look is always in doubt, which kept the layout unsettled
+    # for good, and a face that joined waited for a calm that never came.
+    config = TrackerConfig(suspect_checks=99, unrest_s=1.5)
+    tracker = ParticipantTracker(config)
+    (doubted,) = tracker.update([_seen(Box(0, 0, 50, 50), person=1)], 0.0)
+    tracker.observe(doubted.key, doubted.box, 0.0, _points(doubted.box), _look(1))
+    (joined,) = tracker.update([_seen(Box(600, 300, 50, 50), person=6)], 0.5)
+    named_at = None
+    for i in range(40):
+        t = 0.5 + 0.1 * i
+        tracker.verify(doubted.key, _look(2), t)  # a mismatch every tenth of a second
+        tracker.observe(joined.key, joined.box, t, _points(joined.box), _look(6))
+        if joined.id is not None:
+            named_at = t
+            break
+    assert named_at is not None and abs(named_at - (0.5 + config.unrest_s)) < 1e-6
+    assert sorted(p.id for p in tracker.participants()) == ["p1", "p2"]
+
+
+def test_the_reference_look_is_taken_around_the_landmarks_that_confirm_a_face() -> None:
+    # The detector's points sit less exactly than the landmarks' (at 7x7 gallery scale,
+    # enough for the first look to differ from every later check): the look taken at
+    # confirmation, as the checks take theirs, is the one they compare with.
+    tracker = ParticipantTracker(TrackerConfig(suspect_checks=1))
+    box = Box(0, 0, 50, 50)
+    (track,) = tracker.update([Sighting(box, _points(box), _look(1))], 0.0)
+    tracker.observe(track.key, box, 0.0, _points(box), _look(2))
+    assert tracker.verify(track.key, _look(2, blur=0.02), 0.25)
+    assert [p.id for p in tracker.participants()] == ["p1"]
+
+
 # Each row: consecutive failed landmarkings -> seconds before the next try.
 BACKOFF_TABLE = [(1, 0.1), (2, 0.2), (3, 0.4), (4, 0.4), (8, 0.4)]
 

@@ -79,6 +79,8 @@ class Track:
     alive: bool = False
     """Whether the face has been seen to change (`Pipeline` looks): a photo, an avatar or a
     frozen video never does, and never becomes a participant."""
+    waiting_since: float | None = None
+    """When this unnamed face first waited for the layout to settle (see `unrest_s`)."""
 
     @property
     def confirmed(self) -> bool:
@@ -145,7 +147,10 @@ class TrackerConfig:
     """How far each consistent check moves a track's reference appearance."""
     unrest_s: float = 1.5
     """After an appearance mismatch anywhere, a newly confirmed face that looks like nobody
-    missing waits this long for someone to be freed before it gets a new id."""
+    missing waits for someone to be freed before it gets a new id: until the layout has
+    been calm this long, and at most this long itself. In a large gallery some check
+    somewhere is nearly always in doubt; without the cap, the calm never came and new
+    faces of a 7x7 page waited for seconds, some to the end."""
 
 
 class ParticipantTracker:
@@ -216,7 +221,9 @@ class ParticipantTracker:
         once its face has been seen ``alive`` (changing: not a photo or an avatar).
 
         A track confirmed here first tries to take back the id of a missing or departed
-        participant who looks the same (``look``).
+        participant who looks the same (``look``). ``look``, taken around the landmarks,
+        then becomes the track's reference: identity checks measure it the same way, and
+        the detector's points, which the first reference came from, sit less exactly.
         """
         track = self._tracks[key]
         track.box = box
@@ -226,17 +233,26 @@ class ParticipantTracker:
         track.retry_at = -math.inf
         if points is not None:
             track.points = points
-        if look is not None and track.signature is None:
+        if look is not None:
             track.signature = look
         track.alive = track.alive or alive
         if track.id is not None or not track.alive:
             return track
-        if not self._reidentify(track, look, t) and t >= self._unrest_until:
+        if not self._reidentify(track, look, t) and self._may_name(track, t):
             track.id = f"p{self._next_id}"
             self._next_id += 1
             track.first_seen = t
             log.debug("t=%.2f new participant %s at %s", t, track.id, track.box.as_list(0))
         return track
+
+    def _may_name(self, track: Track, t: float) -> bool:
+        """Whether an unnamed face that looks like nobody missing gets a new id now: when
+        the layout is calm, or once it has waited `TrackerConfig.unrest_s` for it."""
+        if t >= self._unrest_until:
+            return True
+        if track.waiting_since is None:
+            track.waiting_since = t
+        return t - track.waiting_since >= self.config.unrest_s
 
     def miss(self, key: int, t: float) -> None:
         """Record that the track's crop held no face at ``t``; backs off further attempts."""
@@ -274,6 +290,7 @@ class ParticipantTracker:
         track.signature = look
         track.suspect = 0
         track.failures = 0
+        track.waiting_since = None
         return False
 
     def _looks_like_someone_else(self, track: Track, look: Signature) -> bool:
@@ -423,6 +440,7 @@ class ParticipantTracker:
                 lost.id = None
                 lost.signature = None
                 lost.suspect = 0
+                lost.waiting_since = None
         elif left is not None:
             track.first_seen = left.first_seen
             del self._departed[left.id]
