@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 
 from companion.model import Box, RGBImage
+
+Mask = npt.NDArray[np.uint8]
+"""One byte per pixel: 255 set, 0 not."""
 
 CROP_MAX_SIDE = 256
 """A participant's crop is scaled down to this side before landmarking: the landmark
@@ -18,20 +22,39 @@ def crop_padded(pixels: RGBImage, box: Box, within: Box | None = None) -> RGBIma
     ``within`` keeps a crop to one gallery tile, so a neighbour's face never shows in it.
     A view (no copy) when the box lies inside both.
     """
-    h, w = pixels.shape[:2]
+    (x0, y0, x1, y1), shown = _visible(pixels.shape, box, within)
+    if shown == (0, 0, x1 - x0, y1 - y0):
+        return pixels[y0:y1, x0:x1]
+    out = np.zeros((y1 - y0, x1 - x0, 3), dtype=np.uint8)
+    a, b, c, d = shown
+    if c > a and d > b:
+        out[b:d, a:c] = pixels[y0 + b : y0 + d, x0 + a : x0 + c]
+    return out
+
+
+def shown_mask(shape: tuple[int, ...], box: Box, within: Box | None = None) -> Mask:
+    """255 where `crop_padded` of ``box`` shows the image, 0 where it pads with black."""
+    (x0, y0, x1, y1), (a, b, c, d) = _visible(shape, box, within)
+    mask = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
+    if c > a and d > b:
+        mask[b:d, a:c] = 255
+    return mask
+
+
+def _visible(
+    shape: tuple[int, ...], box: Box, within: Box | None
+) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
+    """``box`` in whole pixels (x0, y0, x1, y1), and the part of it that lies inside the
+    image and ``within``, relative to its corner (left, top, right, bottom)."""
+    h, w = shape[:2]
     x0, y0 = round(box.x), round(box.y)
     x1, y1 = x0 + max(1, round(box.w)), y0 + max(1, round(box.h))
     lx0, ly0, lx1, ly1 = 0, 0, w, h
     if within is not None:
         lx0, ly0 = max(0, round(within.x)), max(0, round(within.y))
         lx1, ly1 = min(w, round(within.x + within.w)), min(h, round(within.y + within.h))
-    if x0 >= lx0 and y0 >= ly0 and x1 <= lx1 and y1 <= ly1:
-        return pixels[y0:y1, x0:x1]
-    out = np.zeros((y1 - y0, x1 - x0, 3), dtype=np.uint8)
     sx0, sy0, sx1, sy1 = max(lx0, x0), max(ly0, y0), min(lx1, x1), min(ly1, y1)
-    if sx1 > sx0 and sy1 > sy0:
-        out[sy0 - y0 : sy1 - y0, sx0 - x0 : sx1 - x0] = pixels[sy0:sy1, sx0:sx1]
-    return out
+    return (x0, y0, x1, y1), (sx0 - x0, sy0 - y0, sx1 - x0, sy1 - y0)
 
 
 def crop_fitted(
