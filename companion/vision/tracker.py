@@ -145,12 +145,14 @@ class TrackerConfig:
     """How long a departed participant is remembered."""
     signature_rate: float = 0.05
     """How far each consistent check moves a track's reference appearance."""
-    unrest_s: float = 1.5
+    unrest_s: float = 0.75
     """After an appearance mismatch anywhere, a newly confirmed face that looks like nobody
     missing waits for someone to be freed before it gets a new id: until the layout has
     been calm this long, and at most this long itself. In a large gallery some check
     somewhere is nearly always in doubt; without the cap, the calm never came and new
-    faces of a 7x7 page waited for seconds, some to the end."""
+    faces of a 7x7 page waited for seconds, some to the end. Freeing an id takes
+    `suspect_checks` checks, one every `PipelineConfig.verify_interval_s` (0.5 s in all),
+    so this is that with a margin; at 1.5 s the 7x7 page found everyone 4.3-6.4 s in."""
 
 
 class ParticipantTracker:
