@@ -100,14 +100,27 @@ class TakeEvents:
 
 @dataclass(frozen=True, eq=False)
 class TakeReading:
-    """One face of a take against its resting face."""
+    """One face of a take against its resting face: what its moments are found in."""
 
+    participant: str
+    t: FloatArray
+    """Video time of each sample, seconds."""
     traces: dict[str, FloatArray]
     """`TRACE_NAMES` -> intensity per sample."""
     events: tuple[CueEvent, ...]
     """Engine events plus the take's own, sorted by start."""
     baseline_span: tuple[float, float]
     """Video times the resting face was learned from."""
+
+    @property
+    def seen_s(self) -> float:
+        """Seconds from the first to the last sample of the face."""
+        return float(self.t[-1] - self.t[0]) if len(self.t) else 0.0
+
+    def trace_at(self, name: str, start: float, end: float) -> FloatArray:
+        """The samples of trace ``name`` from ``start`` to ``end`` (inclusive)."""
+        keep = (self.t >= start) & (self.t <= end)
+        return self.traces[name][keep]
 
 
 def read_take(
@@ -129,7 +142,7 @@ def read_take(
     if n < BaselineConfig().min_samples:
         empty = {name: np.zeros(n) for name in TRACE_NAMES}
         span = (float(t[0]), float(t[-1])) if n else (0.0, 0.0)
-        return TakeReading(empty, (), span)
+        return TakeReading(participant, t, empty, (), span)
     t0 = float(t[0])
     window_s = min(float(t[-1]) - t0, BASELINE_MAX_S)
     config = take_config(window_s)
@@ -145,7 +158,8 @@ def read_take(
         *_events(participant, "brow_lower", t, brows, own.brows),
         *_events(participant, "smile", t, found["smile"], own.smile),
     ]
-    return TakeReading(found, _combine(engine_events, extra), (t0, t0 + window_s))
+    events = _combine(engine_events, extra)
+    return TakeReading(participant, t, found, events, (t0, t0 + window_s))
 
 
 def replay_engine(

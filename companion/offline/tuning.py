@@ -24,7 +24,7 @@ from companion.cues.events import EventParams
 from companion.cues.rules import Pattern
 from companion.errors import InputError
 from companion.offline.analysis import analyze_recording
-from companion.offline.evaluation import Report, Split, evaluate
+from companion.offline.evaluation import Report, Split, evaluate, load_labelled_clips
 from companion.offline.recording import Recording, record_file
 
 Params = Mapping[str, float]
@@ -219,7 +219,6 @@ def tune_clips(
 ) -> Tuned:
     """`tune_split` on the labelled clips of ``labels_dirs`` found in ``clips_dir``."""
     from companion.cues.rules import load_rules
-    from companion.offline.evaluation import load_labelled_clips
 
     labels = [
         doc

@@ -16,8 +16,8 @@ matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from companion.cues.take import TakeReading
 from companion.review.moments import Moment
-from companion.review.signals import FaceSignals
 
 PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Brows lowered", ("brows_lowered",)),
@@ -35,7 +35,7 @@ Y_CAP = 8.0
 
 
 def timeline_png(
-    signals: FaceSignals, moments: Sequence[Moment], duration_s: float, width_px: int = 1100
+    signals: TakeReading, moments: Sequence[Moment], duration_s: float, width_px: int = 1100
 ) -> bytes:
     """PNG bytes of the traces of ``signals`` with ``moments`` shaded and numbered."""
     dpi = 100

@@ -21,12 +21,13 @@ import numpy as np
 
 from companion.atomic import current_umask, write_text_atomic
 from companion.capture.video import VideoFileSource
+from companion.cues.take import TakeReading
 from companion.errors import OutputError
 from companion.model import Box
 from companion.offline.recording import FaceSeries, Recording, main_face, record
 from companion.review import wording
 from companion.review.moments import Flag, Moment, find_moments, other_movements
-from companion.review.signals import FaceSignals, analyse_face
+from companion.review.signals import analyse_face
 from companion.vision.pipeline import Pipeline
 
 SCHEMA = "companion.review/1"
@@ -38,7 +39,7 @@ class Review:
 
     recording: Recording
     face: FaceSeries | None
-    signals: FaceSignals | None
+    signals: TakeReading | None
     moments: tuple[Moment, ...]
     others: tuple[Flag, ...]
 
