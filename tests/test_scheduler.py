@@ -36,7 +36,8 @@ def _simulate(
         candidates = [
             Candidate(i, size, last[f"p{i + 1}"], id=f"p{i + 1}") for i, size in enumerate(sizes)
         ]
-        for key in scheduler.order(t, candidates):
+        plan = scheduler.plan(t, candidates)
+        for key in plan.order:
             if not scheduler.can_landmark():
                 break
             pid = f"p{key + 1}"
@@ -46,7 +47,7 @@ def _simulate(
             calls[pid] += 1
             scheduler.spend_model(cost_s)
             spent += cost_s
-        focused.append(scheduler.focused())
+        focused.append(plan.focus)
     return calls, gaps, spent / seconds, focused
 
 
@@ -100,8 +101,10 @@ def test_the_users_choice_of_focus_wins_over_the_largest_face() -> None:
 def test_a_chosen_focus_who_left_falls_back_to_the_largest_face() -> None:
     scheduler = Scheduler()
     scheduler.focus = "p9"
-    scheduler.order(0.0, [Candidate(0, 100.0, -math.inf, id="p1"), Candidate(1, 50.0, 0, id="p2")])
-    assert scheduler.focused() == "p1"
+    plan = scheduler.plan(
+        0.0, [Candidate(0, 100.0, -math.inf, id="p1"), Candidate(1, 50.0, 0, id="p2")]
+    )
+    assert plan.focus == "p1"
 
 
 # Each row: sizes over time (one list per step) -> focus after each step. Focus moves
@@ -121,8 +124,7 @@ def test_automatic_focus_is_the_largest_face_with_hysteresis(
     seen = []
     for t, sizes in enumerate(steps):
         cands = [Candidate(i, s, -math.inf, id=f"p{i + 1}") for i, s in enumerate(sizes)]
-        scheduler.order(float(t), cands)
-        seen.append(scheduler.focused())
+        seen.append(scheduler.plan(float(t), cands).focus)
     assert seen == expected
 
 
@@ -137,7 +139,7 @@ def test_order_new_faces_first_then_starving_then_focus_then_least_recent() -> N
         Candidate(4, 80.0, -math.inf, confirmed=False),  # a new face
         Candidate(5, 100.0, t - 0.9, retry_at=t + 0.1, id="p6"),  # backing off
     ]
-    assert scheduler.order(t, candidates) == [4, 3, 0, 2, 1]
+    assert scheduler.plan(t, candidates).order == (4, 3, 0, 2, 1)
 
 
 def test_a_sixty_fps_capture_samples_the_focus_at_thirty() -> None:

@@ -8,45 +8,86 @@ import pytest
 from companion.model import Box
 from companion.vision.appearance import Signature, distance
 from companion.vision.facepoints import Points
-from companion.vision.tracker import ParticipantTracker, Sighting, TrackerConfig
+from companion.vision.tracker import (
+    Evidence,
+    Landmarked,
+    ParticipantTracker,
+    Sighting,
+    Track,
+    TrackerConfig,
+)
+
+# The tracker's one verb is `update`; these helpers each tell it one kind of news.
 
 
-def _confirm_all(tracker: ParticipantTracker, t: float) -> None:
-    for track in tracker.tracks:
-        tracker.observe(track.key, track.box, t)
+def _sight(
+    tracker: ParticipantTracker, sightings: list[Sighting] | list[Box], t: float
+) -> list[Track]:
+    """The detector found these faces at ``t``; returns the tracks started on them."""
+    return list(tracker.update(Evidence(sightings=sightings), t).created)
+
+
+def _observe(
+    tracker: ParticipantTracker,
+    key: int,
+    box: Box,
+    t: float,
+    points: Points | None = None,
+    look: Signature | None = None,
+    alive: bool = True,
+) -> list[Track]:
+    """Landmarks found track ``key``'s face at ``t``; returns the tracks dropped."""
+    found = Landmarked(box, points, look, alive)
+    return list(tracker.update(Evidence(landmarked={key: found}), t).dropped)
+
+
+def _miss(tracker: ParticipantTracker, key: int, t: float) -> None:
+    """Landmarking found no face in track ``key``'s crop at ``t``."""
+    tracker.update(Evidence(landmarked={key: None}), t)
+
+
+def _verify(tracker: ParticipantTracker, key: int, look: Signature, t: float) -> bool:
+    """An identity check of track ``key``; whether its id was kept."""
+    return key not in tracker.update(Evidence(looks={key: look}), t).freed
+
+
+def _confirm_all(tracker: ParticipantTracker, t: float) -> list[Track]:
+    """Landmarks found every track's face at once; returns the tracks dropped."""
+    found = {track.key: Landmarked(track.box) for track in tracker.tracks}
+    return list(tracker.update(Evidence(landmarked=found), t).dropped)
 
 
 def _lose_all(tracker: ParticipantTracker, t: float) -> None:
     """Landmarking found no face in any track's crop (the person left, a hand covers them)."""
     for track in tracker.tracks:
-        tracker.miss(track.key, t)
+        _miss(tracker, track.key, t)
 
 
 def test_detections_become_participants_only_when_landmarks_confirm_them() -> None:
     tracker = ParticipantTracker()
-    created = tracker.update([Box(0, 0, 50, 50), Box(200, 0, 50, 50)], t=0.0)
+    created = _sight(tracker, [Box(0, 0, 50, 50), Box(200, 0, 50, 50)], t=0.0)
     assert len(created) == 2
     assert tracker.participants() == []
-    tracker.observe(created[1].key, Box(200, 0, 50, 50), 0.0)
+    _observe(tracker, created[1].key, Box(200, 0, 50, 50), 0.0)
     assert [p.id for p in tracker.participants()] == ["p1"]
 
 
 def test_a_face_never_seen_to_change_never_becomes_a_participant() -> None:
     tracker = ParticipantTracker()
-    (photo,) = tracker.update([Box(0, 0, 50, 50)], t=0.0)
-    tracker.observe(photo.key, Box(0, 0, 50, 50), 0.0, alive=False)  # a profile photo
-    tracker.observe(photo.key, Box(0, 0, 50, 50), 2.0, alive=False)
+    (photo,) = _sight(tracker, [Box(0, 0, 50, 50)], t=0.0)
+    _observe(tracker, photo.key, Box(0, 0, 50, 50), 0.0, alive=False)  # a profile photo
+    _observe(tracker, photo.key, Box(0, 0, 50, 50), 2.0, alive=False)
     assert tracker.participants() == []
-    tracker.observe(photo.key, Box(0, 0, 50, 50), 4.0, alive=True)  # it moved: a person
+    _observe(tracker, photo.key, Box(0, 0, 50, 50), 4.0, alive=True)  # it moved: a person
     assert [p.id for p in tracker.participants()] == ["p1"]
 
 
 def test_a_detection_on_a_followed_face_at_another_scale_is_not_a_second_person() -> None:
     tracker = ParticipantTracker()
-    tracker.update([Box(100, 100, 200, 240)], 0.0)
+    _sight(tracker, [Box(100, 100, 200, 240)], 0.0)
     _confirm_all(tracker, 0.0)
     # the whole-tile window sees the same face as a box of a third of the size
-    assert tracker.update([Box(170, 180, 60, 60)], 0.5) == []
+    assert _sight(tracker, [Box(170, 180, 60, 60)], 0.5) == []
     assert len(tracker.tracks) == 1
 
 
@@ -55,29 +96,28 @@ def test_two_tracks_that_came_apart_on_one_face_keep_the_older_id() -> None:
     # apart (neither holds the other's centre), beside a neighbour.
     tracker = ParticipantTracker()
     boxes = [Box(917, 272, 31, 41), Box(1040, 275, 30, 35), Box(911, 293, 31, 40)]
-    tracker.update(boxes, 0.0)
+    _sight(tracker, boxes, 0.0)
     face = _points(Box(899, 281, 31, 31))
     slid = face + np.float32([3, 20])  # its eyes where the first fit has the mouth
-    for track, points in zip(
-        tracker.tracks, [face, _points(Box(1038, 278, 34, 34)), slid], strict=True
-    ):
-        tracker.observe(track.key, track.box, 0.0, points)
-    assert [p.id for p in tracker.participants()] == ["p1", "p2", "p3"]
-    dropped = tracker.drop_duplicates()
+    found = {
+        track.key: Landmarked(track.box, points)
+        for track, points in zip(
+            tracker.tracks, [face, _points(Box(1038, 278, 34, 34)), slid], strict=True
+        )
+    }
+    dropped = tracker.update(Evidence(landmarked=found), 0.0).dropped  # confirms p1, p2, p3
     assert [d.id for d in dropped] == ["p3"]
     assert [p.id for p in tracker.participants()] == ["p1", "p2"]
-    assert tracker.drop_duplicates() == []
+    assert tracker.update(Evidence(), 0.1).dropped == ()
 
 
 def test_close_neighbours_are_two_people_with_or_without_points() -> None:
     tracker = ParticipantTracker()
     # Cheek to cheek: faces a face width apart.
-    tracker.update([Box(0, 0, 100, 100), Box(100, 0, 100, 100)], 0.0)
-    _confirm_all(tracker, 0.0)
-    assert tracker.drop_duplicates() == []
+    _sight(tracker, [Box(0, 0, 100, 100), Box(100, 0, 100, 100)], 0.0)
+    assert _confirm_all(tracker, 0.0) == []
     for track in tracker.tracks:
-        tracker.observe(track.key, track.box, 0.1, _points(track.box))
-    assert tracker.drop_duplicates() == []
+        assert _observe(tracker, track.key, track.box, 0.1, _points(track.box)) == []
     assert len(tracker.participants()) == 2
 
 
@@ -90,12 +130,11 @@ def test_big_faces_of_stacked_tiles_are_two_people() -> None:
     above, below = Box(964, 360, 87, 98), Box(939, 471, 130, 121)
     # the crop cuts the forehead: eyes high in the box, 62 px apart
     tight = np.array([(973, 501), (1035, 501), (1004, 531), (1004, 560)], np.float32)
-    tracker.update([above, below], 0.0)
+    _sight(tracker, [above, below], 0.0)
     _confirm_all(tracker, 0.0)
     for track in tracker.tracks:
         points = tight if track.box == below else _points(track.box)
-        tracker.observe(track.key, track.box, 0.1, points)
-    assert tracker.drop_duplicates() == []
+        assert _observe(tracker, track.key, track.box, 0.1, points) == []
     assert len(tracker.participants()) == 2
 
 
@@ -103,26 +142,24 @@ def test_a_fit_that_shrank_onto_part_of_a_face_is_the_same_face() -> None:
     # Measured on the zoo's maximized Meet room tile: the older fit shrank to 23 px inside
     # the 40 px box a new detection gave the same person (three quarters of its area).
     tracker = ParticipantTracker()
-    tracker.update([Box(1224, 265, 24, 28)], 0.0)
+    _sight(tracker, [Box(1224, 265, 24, 28)], 0.0)
     _confirm_all(tracker, 0.0)
     (older,) = tracker.tracks
     slid = _points(Box(1224, 300, 24, 28))  # its last points lie below the face
-    tracker.observe(older.key, older.box, 0.1, slid)
-    tracker.update([Box(1224, 265, 24, 28), Box(1202, 262, 40, 43)], 0.2)
-    _confirm_all(tracker, 0.2)
-    newer = next(t for t in tracker.tracks if t.key != older.key)
-    tracker.observe(newer.key, newer.box, 0.3, _points(newer.box))
-    assert [t.key for t in tracker.drop_duplicates()] == [newer.key]
+    _observe(tracker, older.key, older.box, 0.1, slid)
+    (newer,) = _sight(tracker, [Box(1224, 265, 24, 28), Box(1202, 262, 40, 43)], 0.2)
+    dropped = _observe(tracker, newer.key, newer.box, 0.3, _points(newer.box))
+    assert [t.key for t in dropped] == [newer.key]
     assert [p.id for p in tracker.participants()] == [older.id]
 
 
 def test_ids_follow_moving_boxes_frame_to_frame() -> None:
     tracker = ParticipantTracker()
-    tracker.update([Box(0, 0, 50, 50), Box(300, 0, 50, 50)], 0.0)
+    _sight(tracker, [Box(0, 0, 50, 50), Box(300, 0, 50, 50)], 0.0)
     _confirm_all(tracker, 0.0)
     before = {p.id: p.box for p in tracker.participants()}
     # Both people move 10 px right; the list order is swapped to show matching is by place.
-    created = tracker.update([Box(310, 0, 50, 50), Box(10, 0, 50, 50)], 0.1)
+    created = _sight(tracker, [Box(310, 0, 50, 50), Box(10, 0, 50, 50)], 0.1)
     assert created == []
     ids = {p.id for p in tracker.participants()}
     assert ids == set(before)
@@ -139,46 +176,46 @@ ABSENCE_TABLE = [
 def test_short_misses_keep_a_participant_long_ones_drop_it() -> None:
     for gap, kept in ABSENCE_TABLE:
         tracker = ParticipantTracker(TrackerConfig(max_missing_s=2.0))
-        tracker.update([Box(0, 0, 50, 50)], 0.0)
+        _sight(tracker, [Box(0, 0, 50, 50)], 0.0)
         _confirm_all(tracker, 0.0)
         _lose_all(tracker, 0.05)
-        tracker.update([], gap)
+        _sight(tracker, [], gap)
         assert (len(tracker.participants()) == 1) is kept, gap
 
 
 def test_a_participant_nobody_looked_for_is_not_missing() -> None:
     # a crowded gallery on a busy machine: not landmarked for 5 s, never failed
     tracker = ParticipantTracker(TrackerConfig(max_missing_s=2.0))
-    tracker.update([Box(0, 0, 50, 50)], 0.0)
+    _sight(tracker, [Box(0, 0, 50, 50)], 0.0)
     _confirm_all(tracker, 0.0)
-    tracker.update([], 5.0)
+    _sight(tracker, [], 5.0)
     assert [p.id for p in tracker.participants()] == ["p1"]
 
 
 def test_a_face_that_returns_after_being_dropped_gets_a_new_id() -> None:
     tracker = ParticipantTracker(TrackerConfig(max_missing_s=1.0))
-    tracker.update([Box(0, 0, 50, 50)], 0.0)
+    _sight(tracker, [Box(0, 0, 50, 50)], 0.0)
     _confirm_all(tracker, 0.0)
     _lose_all(tracker, 0.1)
-    tracker.update([], 5.0)
-    tracker.update([Box(0, 0, 50, 50)], 5.1)
+    _sight(tracker, [], 5.0)
+    _sight(tracker, [Box(0, 0, 50, 50)], 5.1)
     _confirm_all(tracker, 5.1)
     assert [p.id for p in tracker.participants()] == ["p2"]
 
 
 def test_tentative_track_with_no_face_is_discarded_after_a_few_misses() -> None:
     tracker = ParticipantTracker(TrackerConfig(tentative_failures=3))
-    (track,) = tracker.update([Box(0, 0, 50, 50)], 0.0)
+    (track,) = _sight(tracker, [Box(0, 0, 50, 50)], 0.0)
     for _ in range(3):
-        tracker.miss(track.key, 0.0)
+        _miss(tracker, track.key, 0.0)
     assert tracker.tracks == []
 
 
 def test_far_away_detection_starts_a_new_track_instead_of_stealing_an_id() -> None:
     tracker = ParticipantTracker()
-    tracker.update([Box(0, 0, 50, 50)], 0.0)
+    _sight(tracker, [Box(0, 0, 50, 50)], 0.0)
     _confirm_all(tracker, 0.0)
-    created = tracker.update([Box(400, 400, 50, 50)], 0.1)
+    created = _sight(tracker, [Box(400, 400, 50, 50)], 0.1)
     assert len(created) == 1
     assert len(tracker.tracks) == 2
 
@@ -224,29 +261,29 @@ def _confirm(tracker: ParticipantTracker, t: float, person: int | None = None) -
     for track in tracker.tracks:
         if not track.confirmed:
             look = None if person is None else _look(person)
-            tracker.observe(track.key, track.box, t, _points(track.box), look)
+            _observe(tracker, track.key, track.box, t, _points(track.box), look)
 
 
 def test_a_neighbours_overlapping_face_does_not_take_the_id() -> None:
     tracker = ParticipantTracker()
-    tracker.update([_seen(Box(0, 0, 100, 100))], 0.0)
+    _sight(tracker, [_seen(Box(0, 0, 100, 100))], 0.0)
     _confirm(tracker, 0.0)
     # Someone sitting close: their box overlaps, their eyes and mouth are elsewhere.
-    created = tracker.update([_seen(Box(55, 0, 100, 100))], 0.1)
+    created = _sight(tracker, [_seen(Box(55, 0, 100, 100))], 0.1)
     assert len(created) == 1
     assert [p.id for p in tracker.participants()] == ["p1"]
 
 
 def test_someone_else_seen_in_a_participants_place_frees_the_id_after_two_sightings() -> None:
     tracker = ParticipantTracker(TrackerConfig(suspect_checks=2))
-    tracker.update([_seen(Box(0, 0, 100, 100), person=1)], 0.0)
+    _sight(tracker, [_seen(Box(0, 0, 100, 100), person=1)], 0.0)
     _confirm(tracker, 0.0, person=1)
-    assert tracker.update([_seen(Box(2, 0, 100, 100), person=2)], 0.5) == []
+    assert _sight(tracker, [_seen(Box(2, 0, 100, 100), person=2)], 0.5) == []
     assert [p.id for p in tracker.participants()] == ["p1"]  # one sighting may be a glitch
-    assert tracker.update([_seen(Box(2, 0, 100, 100), person=2)], 1.0) == []
+    assert _sight(tracker, [_seen(Box(2, 0, 100, 100), person=2)], 1.0) == []
     assert tracker.participants() == []  # p1 is no longer here
     (track,) = tracker.tracks
-    tracker.observe(track.key, track.box, 3.0, _points(track.box), _look(2))
+    _observe(tracker, track.key, track.box, 3.0, _points(track.box), _look(2))
     assert [p.id for p in tracker.participants()] == ["p2"]
 
 
@@ -257,10 +294,10 @@ VERIFY_TABLE = [(0, True), (1, True), (2, False)]
 @pytest.mark.parametrize(("mismatches", "kept"), VERIFY_TABLE)
 def test_an_id_is_freed_after_repeated_appearance_mismatches(mismatches: int, kept: bool) -> None:
     tracker = ParticipantTracker(TrackerConfig(suspect_checks=2))
-    (track,) = tracker.update([_seen(Box(0, 0, 100, 100), person=1)], 0.0)
-    tracker.observe(track.key, track.box, 0.0, _points(track.box), _look(1))
+    (track,) = _sight(tracker, [_seen(Box(0, 0, 100, 100), person=1)], 0.0)
+    _observe(tracker, track.key, track.box, 0.0, _points(track.box), _look(1))
     for i in range(mismatches):
-        tracker.verify(track.key, _look(2), 0.25 * (i + 1))
+        _verify(tracker, track.key, _look(2), 0.25 * (i + 1))
     assert (tracker.participants() != []) is kept
     assert tracker.get(track.key) is not None  # the track stays on the face now there
 
@@ -275,52 +312,52 @@ def test_a_look_that_drifts_far_frees_an_id_only_where_its_person_is_alone(
     area = Box(0, 0, 600, 300)
     tracker = ParticipantTracker(TrackerConfig(suspect_checks=2))
     boxes = [Box(40 + 200 * i, 100, 40, 40) for i in range(people_in_area)]
-    tracker.update([Sighting(b, _points(b), _look(i), area) for i, b in enumerate(boxes)], 0.0)
+    _sight(tracker, [Sighting(b, _points(b), _look(i), area) for i, b in enumerate(boxes)], 0.0)
     for i, track in enumerate(tracker.tracks):
-        tracker.observe(track.key, track.box, 0.0, _points(track.box), _look(i))
+        _observe(tracker, track.key, track.box, 0.0, _points(track.box), _look(i))
     first = tracker.tracks[0]
     for i in range(3):
-        tracker.verify(first.key, _look(40), 0.25 * (i + 1))
+        _verify(tracker, first.key, _look(40), 0.25 * (i + 1))
     assert ("p1" in {p.id for p in tracker.participants()}) is kept
 
 
 def test_one_matching_check_clears_a_suspicion() -> None:
     tracker = ParticipantTracker(TrackerConfig(suspect_checks=2))
-    (track,) = tracker.update([_seen(Box(0, 0, 100, 100), person=1)], 0.0)
-    tracker.observe(track.key, track.box, 0.0, _points(track.box), _look(1))
-    assert tracker.verify(track.key, _look(2), 0.25)
-    assert tracker.verify(track.key, _look(1, blur=0.05), 0.5)
-    assert tracker.verify(track.key, _look(2), 0.75)
+    (track,) = _sight(tracker, [_seen(Box(0, 0, 100, 100), person=1)], 0.0)
+    _observe(tracker, track.key, track.box, 0.0, _points(track.box), _look(1))
+    assert _verify(tracker, track.key, _look(2), 0.25)
+    assert _verify(tracker, track.key, _look(1, blur=0.05), 0.5)
+    assert _verify(tracker, track.key, _look(2), 0.75)
     assert [p.id for p in tracker.participants()] == ["p1"]
 
 
 def test_someone_who_returns_after_being_dropped_gets_their_id_back() -> None:
     tracker = ParticipantTracker(TrackerConfig(max_missing_s=1.0))
-    tracker.update([_seen(Box(0, 0, 50, 50), person=3), _seen(Box(300, 0, 50, 50), person=4)], 0.0)
+    _sight(tracker, [_seen(Box(0, 0, 50, 50), person=3), _seen(Box(300, 0, 50, 50), person=4)], 0.0)
     for track in tracker.tracks:
         person = 3 if track.box.x == 0 else 4
-        tracker.observe(track.key, track.box, 0.0, _points(track.box), _look(person))
+        _observe(tracker, track.key, track.box, 0.0, _points(track.box), _look(person))
     ids = {p.box.x: p.id for p in tracker.participants()}
     _lose_all(tracker, 0.1)
-    tracker.update([], 5.0)  # both gone for five seconds
+    _sight(tracker, [], 5.0)  # both gone for five seconds
     assert tracker.participants() == []
     # They come back in each other's places: ids follow the people, not the places.
-    tracker.update([_seen(Box(0, 0, 50, 50), person=4), _seen(Box(300, 0, 50, 50), person=3)], 5.1)
+    _sight(tracker, [_seen(Box(0, 0, 50, 50), person=4), _seen(Box(300, 0, 50, 50), person=3)], 5.1)
     for track in tracker.tracks:
         person = 4 if track.box.x == 0 else 3
-        tracker.observe(track.key, track.box, 5.1, _points(track.box), _look(person, blur=0.02))
+        _observe(tracker, track.key, track.box, 5.1, _points(track.box), _look(person, blur=0.02))
     now = {p.box.x: p.id for p in tracker.participants()}
     assert now == {0: ids[300], 300: ids[0]}
 
 
 def test_a_missing_participant_found_in_another_tile_keeps_their_id() -> None:
     tracker = ParticipantTracker()
-    (track,) = tracker.update([_seen(Box(0, 0, 50, 50), person=5)], 0.0)
-    tracker.observe(track.key, track.box, 0.0, _points(track.box), _look(5))
-    tracker.unsettle(0.1)  # the gallery's tiles moved
-    tracker.miss(track.key, 0.1)
-    (moved,) = tracker.update([_seen(Box(600, 300, 50, 50), person=5)], 0.3)
-    tracker.observe(moved.key, moved.box, 0.3, _points(moved.box), _look(5, blur=0.02))
+    (track,) = _sight(tracker, [_seen(Box(0, 0, 50, 50), person=5)], 0.0)
+    _observe(tracker, track.key, track.box, 0.0, _points(track.box), _look(5))
+    tracker.update(Evidence(reshuffled=True), 0.1)  # the gallery's tiles moved
+    _miss(tracker, track.key, 0.1)
+    (moved,) = _sight(tracker, [_seen(Box(600, 300, 50, 50), person=5)], 0.3)
+    _observe(tracker, moved.key, moved.box, 0.3, _points(moved.box), _look(5, blur=0.02))
     people = tracker.participants()
     assert [(p.id, p.box.x) for p in people] == [("p1", 600)]
     assert people[0].first_seen == 0.0
@@ -328,21 +365,21 @@ def test_a_missing_participant_found_in_another_tile_keeps_their_id() -> None:
 
 def test_in_a_settled_scene_a_look_alike_elsewhere_does_not_take_a_missing_id() -> None:
     tracker = ParticipantTracker()
-    (track,) = tracker.update([_seen(Box(0, 0, 50, 50), person=5)], 0.0)
-    tracker.observe(track.key, track.box, 0.0, _points(track.box), _look(5))
-    tracker.miss(track.key, 0.1)  # a hand over the face; nothing moved
-    (other,) = tracker.update([_seen(Box(600, 300, 50, 50), person=5)], 0.3)
-    tracker.observe(other.key, other.box, 0.3, _points(other.box), _look(5, blur=0.02))
+    (track,) = _sight(tracker, [_seen(Box(0, 0, 50, 50), person=5)], 0.0)
+    _observe(tracker, track.key, track.box, 0.0, _points(track.box), _look(5))
+    _miss(tracker, track.key, 0.1)  # a hand over the face; nothing moved
+    (other,) = _sight(tracker, [_seen(Box(600, 300, 50, 50), person=5)], 0.3)
+    _observe(tracker, other.key, other.box, 0.3, _points(other.box), _look(5, blur=0.02))
     assert sorted((p.id, p.box.x) for p in tracker.participants()) == [("p1", 0), ("p2", 600)]
 
 
 def test_a_new_person_who_looks_like_nobody_missing_gets_a_new_id() -> None:
     tracker = ParticipantTracker()
-    (track,) = tracker.update([_seen(Box(0, 0, 50, 50), person=5)], 0.0)
-    tracker.observe(track.key, track.box, 0.0, _points(track.box), _look(5))
-    tracker.miss(track.key, 0.1)
-    (other,) = tracker.update([_seen(Box(600, 300, 50, 50), person=6)], 0.3)
-    tracker.observe(other.key, other.box, 0.3, _points(other.box), _look(6))
+    (track,) = _sight(tracker, [_seen(Box(0, 0, 50, 50), person=5)], 0.0)
+    _observe(tracker, track.key, track.box, 0.0, _points(track.box), _look(5))
+    _miss(tracker, track.key, 0.1)
+    (other,) = _sight(tracker, [_seen(Box(600, 300, 50, 50), person=6)], 0.3)
+    _observe(tracker, other.key, other.box, 0.3, _points(other.box), _look(6))
     assert sorted(p.id for p in tracker.participants()) == ["p1", "p2"]
 
 
@@ -351,14 +388,14 @@ def test_a_new_face_waits_for_a_calm_layout_at_most_unrest_s() -> None:
     # for good, and a face that joined waited for a calm that never came.
     config = TrackerConfig(suspect_checks=99)
     tracker = ParticipantTracker(config)
-    (doubted,) = tracker.update([_seen(Box(0, 0, 50, 50), person=1)], 0.0)
-    tracker.observe(doubted.key, doubted.box, 0.0, _points(doubted.box), _look(1))
-    (joined,) = tracker.update([_seen(Box(600, 300, 50, 50), person=6)], 0.5)
+    (doubted,) = _sight(tracker, [_seen(Box(0, 0, 50, 50), person=1)], 0.0)
+    _observe(tracker, doubted.key, doubted.box, 0.0, _points(doubted.box), _look(1))
+    (joined,) = _sight(tracker, [_seen(Box(600, 300, 50, 50), person=6)], 0.5)
     named_at = None
     for i in range(40):
         t = 0.5 + 0.1 * i
-        tracker.verify(doubted.key, _look(2), t)  # a mismatch every tenth of a second
-        tracker.observe(joined.key, joined.box, t, _points(joined.box), _look(6))
+        _verify(tracker, doubted.key, _look(2), t)  # a mismatch every tenth of a second
+        _observe(tracker, joined.key, joined.box, t, _points(joined.box), _look(6))
         if joined.id is not None:
             named_at = t
             break
@@ -373,9 +410,9 @@ def test_the_reference_look_is_taken_around_the_landmarks_that_confirm_a_face() 
     # confirmation, as the checks take theirs, is the one they compare with.
     tracker = ParticipantTracker(TrackerConfig(suspect_checks=1))
     box = Box(0, 0, 50, 50)
-    (track,) = tracker.update([Sighting(box, _points(box), _look(1))], 0.0)
-    tracker.observe(track.key, box, 0.0, _points(box), _look(2))
-    assert tracker.verify(track.key, _look(2, blur=0.02), 0.25)
+    (track,) = _sight(tracker, [Sighting(box, _points(box), _look(1))], 0.0)
+    _observe(tracker, track.key, box, 0.0, _points(box), _look(2))
+    assert _verify(tracker, track.key, _look(2, blur=0.02), 0.25)
     assert [p.id for p in tracker.participants()] == ["p1"]
 
 
@@ -386,20 +423,20 @@ BACKOFF_TABLE = [(1, 0.1), (2, 0.2), (3, 0.4), (4, 0.4), (8, 0.4)]
 @pytest.mark.parametrize(("failures", "wait"), BACKOFF_TABLE)
 def test_failing_landmarking_backs_off(failures: int, wait: float) -> None:
     tracker = ParticipantTracker(TrackerConfig(backoff_s=0.1, max_backoff_s=0.4))
-    (track,) = tracker.update([Box(0, 0, 50, 50)], 0.0)
-    tracker.observe(track.key, track.box, 0.0)
+    (track,) = _sight(tracker, [Box(0, 0, 50, 50)], 0.0)
+    _observe(tracker, track.key, track.box, 0.0)
     for _ in range(failures):
-        tracker.miss(track.key, 1.0)
+        _miss(tracker, track.key, 1.0)
     assert track.retry_at == pytest.approx(1.0 + wait)
 
 
 def test_a_detection_of_a_backing_off_track_lets_it_retry_at_once() -> None:
     tracker = ParticipantTracker()
-    (track,) = tracker.update([_seen(Box(0, 0, 50, 50))], 0.0)
-    tracker.observe(track.key, track.box, 0.0, _points(track.box))
+    (track,) = _sight(tracker, [_seen(Box(0, 0, 50, 50))], 0.0)
+    _observe(tracker, track.key, track.box, 0.0, _points(track.box))
     for _ in range(3):
-        tracker.miss(track.key, 1.0)
-    tracker.update([_seen(Box(4, 2, 48, 48))], 1.05)
+        _miss(tracker, track.key, 1.0)
+    _sight(tracker, [_seen(Box(4, 2, 48, 48))], 1.05)
     assert track.retry_at <= 1.05
     assert track.box == Box(4, 2, 48, 48)
 
@@ -410,37 +447,57 @@ def test_in_a_meeting_room_a_face_drifting_toward_a_neighbours_look_keeps_its_id
     # freed though neither had moved. The neighbour is right there: it cannot be them.
     tracker = ParticipantTracker(TrackerConfig(suspect_checks=2))
     a_box, b_box = Box(900, 260, 32, 40), Box(950, 262, 32, 40)
-    tracker.update([Sighting(a_box, _points(a_box)), Sighting(b_box, _points(b_box))], 0.0)
+    _sight(tracker, [Sighting(a_box, _points(a_box)), Sighting(b_box, _points(b_box))], 0.0)
     for track, person in zip(tracker.tracks, (1, 2), strict=True):
-        tracker.observe(track.key, track.box, 0.0, _points(track.box), _in_room(person))
+        _observe(tracker, track.key, track.box, 0.0, _points(track.box), _in_room(person))
     a, b = tracker.tracks
     drifted = _in_room(1, drift_to=2, drift=0.7)
     assert 0.25 < distance(drifted, _in_room(1)) < 0.4  # the premise, measured
     assert distance(drifted, _in_room(2)) + 0.05 < distance(drifted, _in_room(1))
     for i in range(4):
         t = 0.5 * (i + 1)
-        tracker.observe(b.key, b.box, t, _points(b.box), _in_room(2))  # the neighbour, seen
-        assert tracker.verify(a.key, drifted, t)
+        _observe(tracker, b.key, b.box, t, _points(b.box), _in_room(2))  # the neighbour, seen
+        assert _verify(tracker, a.key, drifted, t)
     assert sorted(p.id for p in tracker.participants()) == ["p1", "p2"]
 
 
 def test_a_returning_face_takes_its_id_back_though_a_neighbour_present_looks_alike() -> None:
     tracker = ParticipantTracker(TrackerConfig(max_missing_s=1.0))
     c_box, d_box = Box(900, 260, 32, 40), Box(950, 262, 32, 40)
-    tracker.update([Sighting(c_box, _points(c_box)), Sighting(d_box, _points(d_box))], 0.0)
+    _sight(tracker, [Sighting(c_box, _points(c_box)), Sighting(d_box, _points(d_box))], 0.0)
     for track, person in zip(tracker.tracks, (3, 4), strict=True):
-        tracker.observe(track.key, track.box, 0.0, _points(track.box), _in_room(person))
+        _observe(tracker, track.key, track.box, 0.0, _points(track.box), _in_room(person))
     c, d = tracker.tracks
     assert c.id == "p1"
-    tracker.miss(c.key, 0.1)  # the landmarks lose C; D stays in view
-    tracker.observe(d.key, d.box, 2.0, _points(d.box), _in_room(4))
-    tracker.update([Sighting(d_box, _points(d_box))], 2.0)
+    _miss(tracker, c.key, 0.1)  # the landmarks lose C; D stays in view
+    _observe(tracker, d.key, d.box, 2.0, _points(d.box), _in_room(4))
+    _sight(tracker, [Sighting(d_box, _points(d_box))], 2.0)
     assert [p.id for p in tracker.participants()] == ["p2"]
     back = _in_room(3, drift_to=4, drift=0.45)
     assert distance(back, _in_room(3)) < 0.25  # like C ...
     assert distance(back, _in_room(4)) < distance(back, _in_room(3)) + 0.05  # ... and like D
-    (returning,) = tracker.update(
-        [Sighting(c_box, _points(c_box)), Sighting(d_box, _points(d_box))], 2.5
+    (returning,) = _sight(
+        tracker, [Sighting(c_box, _points(c_box)), Sighting(d_box, _points(d_box))], 2.5
     )
-    tracker.observe(returning.key, returning.box, 2.5, _points(returning.box), back)
+    _observe(tracker, returning.key, returning.box, 2.5, _points(returning.box), back)
     assert sorted(p.id for p in tracker.participants()) == ["p1", "p2"]
+
+
+def test_when_tiles_move_each_track_takes_the_tile_it_is_in() -> None:
+    left, right = Box(0, 0, 400, 300), Box(400, 0, 400, 300)
+    tracker = ParticipantTracker()
+    _sight(tracker, [Sighting(Box(100, 100, 50, 50), area=left)], 0.0)
+    _confirm_all(tracker, 0.0)
+    (track,) = tracker.tracks
+    # The gallery reflowed: the face now sits in the right-hand tile's place.
+    _observe(tracker, track.key, Box(500, 100, 50, 50), 0.5)
+    tracker.update(Evidence(tiles=[left, right], reshuffled=True), 1.0)
+    assert track.area == right
+
+
+def test_a_track_told_gone_is_forgotten_and_its_late_results_ignored() -> None:
+    tracker = ParticipantTracker()
+    (track,) = _sight(tracker, [Box(0, 0, 50, 50)], 0.0)
+    found = {track.key: Landmarked(track.box)}
+    tracker.update(Evidence(gone=[track.key], landmarked=found), 0.1)
+    assert tracker.tracks == [] and tracker.participants() == []

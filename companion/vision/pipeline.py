@@ -3,21 +3,23 @@
 Synchronous by design: `Pipeline.step` takes one frame and returns what it saw. The UI
 owns the worker thread; `companion analyze` and `companion bench` call it in a loop.
 
-Per frame:
+Per frame (`Pipeline.step`):
 
-1. Every ``layout_interval_s`` the gallery layout is read (`vision.layout`): the tiles of
-   a Zoom or Meet gallery, or one area for a camera scene or a single video.
-2. Face search runs per tile, at the tile's own scale (`tiling.search_windows`), only
-   where it is due: tiles with nobody followed every ``detect_interval_s``, tiles where
-   someone is missing every ``lost_detect_interval_s``, tiles whose person is followed
-   every ``recheck_interval_s``. Its detector calls are spread over frames within the
-   search share of the CPU budget.
-3. The scheduler (`vision.scheduler`) orders landmark calls under the budget: the focused
-   participant every frame, the others round-robin, nobody starved. A face whose brows
-   and mouth did not change since its last model call keeps its landmarks without a
-   model call (``still_level``).
-4. Every ``verify_interval_s`` each participant's appearance is checked, so an id never
-   stays on a tile whose person changed (a reshuffled gallery).
+1. A survey, told to the tracker in one `ParticipantTracker.update`: every
+   ``layout_interval_s`` the gallery layout is read (`vision.layout`: the tiles of a Zoom
+   or Meet gallery, or one area for a camera scene or a single video); face search runs
+   per tile, at the tile's own scale (`tiling.search_windows`), only where it is due
+   (tiles with nobody followed every ``detect_interval_s``, tiles where someone is
+   missing every ``lost_detect_interval_s``, tiles whose person is followed every
+   ``recheck_interval_s``), its detector calls spread over frames within the search share
+   of the CPU budget; every ``verify_interval_s`` each participant's look is taken, so
+   an id never stays on a tile whose person changed (a reshuffled gallery); found faces
+   whose brows or mouth changed are seen to be alive.
+2. Landmarking, in the order of the scheduler's plan (`vision.scheduler`) while the
+   budget lasts: the focused participant every frame, the others round-robin, nobody
+   starved. A face whose brows and mouth did not change since its last model call keeps
+   its landmarks without a model call (``still_level``). The results go to the tracker
+   in a second update.
 
 Face detection and landmarking come in through small protocols, so this module never
 imports MediaPipe and tests can drive it with fakes and a fake CPU clock.
@@ -28,12 +30,12 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from companion.model import Box, Face, Frame, Participant, RGBImage
-from companion.vision.appearance import signature
+from companion.vision.appearance import Signature, signature
 from companion.vision.facepoints import points_from_landmarks
 from companion.vision.imaging import CROP_MAX_SIDE
 from companion.vision.layout import LayoutConfig, find_tiles, is_gallery
@@ -46,7 +48,14 @@ from companion.vision.tiling import (
     too_small,
     touches_inner_edge,
 )
-from companion.vision.tracker import ParticipantTracker, Sighting, Track, TrackerConfig
+from companion.vision.tracker import (
+    Evidence,
+    Landmarked,
+    ParticipantTracker,
+    Sighting,
+    Track,
+    TrackerConfig,
+)
 
 
 class Detector(Protocol):
@@ -175,6 +184,20 @@ class _Area:
 
 
 @dataclass
+class _Landmarking:
+    """One frame's landmarking: each track's result for the tracker, and the faces."""
+
+    results: dict[int, Landmarked | None] = field(default_factory=dict)
+    """By track key, in the order the calls were made (None: no face in the crop)."""
+    faces: dict[int, Face] = field(default_factory=dict)
+    """By track key: the faces landmarked or re-stamped, in the order they were."""
+    carried: dict[int, str] = field(default_factory=dict)
+    """The re-stamped ones (brows and mouth unchanged), with their participant's id."""
+    focus: str | None = None
+    """The participant sampled at full rate (`Plan.focus`)."""
+
+
+@dataclass
 class _Sampled:
     """Per-track state the tracker does not need: the model, the last face, its snapshot."""
 
@@ -185,6 +208,12 @@ class _Sampled:
     last_model: float = -math.inf
     first_look: Snapshot | None = None
     """Brows and mouth when the face was first landmarked, until it is seen to change."""
+    alive: bool = False
+    """Whether the face has been seen to change: a photo, an avatar or a frozen video never
+    does, and never becomes a participant (`PipelineConfig.alive_level`)."""
+    recheck_at: float = -math.inf
+    """A face not yet seen to change is landmarked again only from then on
+    (`PipelineConfig.still_recheck_s`)."""
 
 
 class Pipeline:
@@ -226,43 +255,59 @@ class Pipeline:
     def step(self, frame: Frame) -> StepResult:
         """Process one frame: read the layout and search if due, then landmark under budget."""
         start = self._clock()
+        spent = self.stats.search_s + self.stats.landmark_s
         t = frame.t
-        if t >= self._next_layout:
-            self._read_layout(frame.pixels, t)
+        evidence, searched = self._survey(frame.pixels, t)
+        seen = self._tracker.update(evidence, t)
+        self._forget_faces(seen.freed)
+        done = self._landmark(frame, t)
+        after = self._tracker.update(Evidence(landmarked=done.results), t)
+        faces = self._faces(done, [*seen.dropped, *after.dropped])
+        self._release_orphans()
+        self._charge_overhead(start, spent)
+        return StepResult(
+            t,
+            tuple(self._tracker.participants()),
+            faces,
+            searched,
+            frozenset(done.carried.values()),
+            done.focus,
+            tuple(a.box for a in self._areas),
+        )
+
+    def _survey(self, pixels: RGBImage, t: float) -> tuple[Evidence, bool]:
+        """What the frame shows the tracker before landmarking: the layout and the faces
+        found, where due and the budget allows, how followed faces look (every
+        ``verify_interval_s``), found faces seen to come alive, faces in excluded regions.
+        Also whether any search ran."""
+        layout = self._read_layout(pixels, t) if t >= self._next_layout else Evidence()
         self._enqueue_due_searches(t)
         # A face found and awaiting confirmation needs landmark calls as much as a followed
         # one: were search to take the whole budget until someone is confirmed, a large
         # gallery still being searched would never confirm anyone.
         tracking = bool(self._tracker.tracks)
         self._scheduler.begin(t, bool(self._queue), tracking, urgent=self._search_urgent())
-        spent_search = self.stats.search_s
-        searched = self._search(frame.pixels, t)
-        if t >= self._next_verify:
-            self._verify(frame.pixels, t)
-            self._next_verify = t + self.config.verify_interval_s
-        # Before landmarking: an excluded face (the user's own tile) costs no model call
-        # and never appears in the result.
-        self._drop_excluded()
-        self._watch_for_life(frame.pixels, t)
-        spent_landmark = self.stats.landmark_s
-        faces, carried = self._landmark(frame, t)
-        self._drop_duplicates(faces)
-        self._tracker.expire(t)
-        self._release_orphans()
+        sightings, searched = self._search(pixels, t)
+        evidence = Evidence(
+            sightings=sightings,
+            looks=self._identity_looks(pixels, t),
+            landmarked=self._watch_for_life(pixels),
+            # An excluded face (the user's own tile) costs no model call and never appears
+            # in the result.
+            gone=[tr.key for tr in self._tracker.tracks if self._excluded(tr.box)],
+            tiles=layout.tiles,
+            reshuffled=layout.reshuffled,
+        )
+        return evidence, searched
+
+    def _charge_overhead(self, start: float, spent: float) -> None:
+        """Count the frame, and charge the budget the frame's own work: its CPU time since
+        ``start`` less the searches and model calls, already charged."""
         elapsed = self._clock() - start
-        work = (self.stats.search_s - spent_search) + (self.stats.landmark_s - spent_landmark)
+        work = self.stats.search_s + self.stats.landmark_s - spent
         self._scheduler.spend_overhead(max(0.0, elapsed - work))
         self.stats.frames += 1
         self.stats.total_s += elapsed
-        return StepResult(
-            t,
-            tuple(self._tracker.participants()),
-            faces,
-            searched,
-            frozenset(carried),
-            self._scheduler.focused(),
-            tuple(a.box for a in self._areas),
-        )
 
     def close(self) -> None:
         """Close the detector and every landmarker."""
@@ -272,7 +317,8 @@ class Pipeline:
 
     # Layout and search
 
-    def _read_layout(self, pixels: RGBImage, t: float) -> None:
+    def _read_layout(self, pixels: RGBImage, t: float) -> Evidence:
+        """Read the tiles; what the tracker is to know of them (moved, reshuffled)."""
         self._next_layout = t + self.config.layout_interval_s
         tiles = [b for b in find_tiles(pixels, self.config.layout) if not self._excluded(b)]
         old = self._areas
@@ -299,17 +345,9 @@ class Pipeline:
         queued = Counter(item[0] for item in self._queue)
         for area in areas:
             area.queued = queued[area.box]
-        if changed and old:
-            self._tracker.unsettle(t)
-        if moved:
-            for track in self._tracker.tracks:
-                track.area = self._area_of(track.box)
-
-    def _area_of(self, box: Box) -> Box | None:
-        for area in self._areas:
-            if area.box.contains_point(box.cx, box.cy):
-                return area.box
-        return None
+        return Evidence(
+            tiles=[a.box for a in areas] if moved else None, reshuffled=changed and bool(old)
+        )
 
     def _search_interval(self, area: Box) -> float:
         inside = [tr for tr in self._tracker.tracks if area.contains_point(tr.box.cx, tr.box.cy)]
@@ -351,7 +389,8 @@ class Pipeline:
             # its first few calls, a meeting room's small ones after.
             self._queue = deque(sorted(self._queue, key=lambda item: -item[1].w))
 
-    def _search(self, pixels: RGBImage, t: float) -> bool:
+    def _search(self, pixels: RGBImage, t: float) -> tuple[list[Sighting], bool]:
+        """The due detector calls the budget allows: the faces found, and whether any ran."""
         found: list[Detection] = []
         where: dict[int, Box] = {}
         areas = {a.box: a for a in self._areas}
@@ -383,45 +422,53 @@ class Pipeline:
                     continue
                 found.append(det)
                 where[id(det)] = area
-        if found:
-            sightings = []
-            for det in suppress_overlaps(found):
-                area = where[id(det)]
-                look = signature(pixels, det.points, area) if det.points is not None else None
-                sightings.append(Sighting(det.box, det.points, look, area))
-            self._tracker.update(sightings, t)
-        return ran
+        sightings = []
+        for det in suppress_overlaps(found) if found else []:
+            area = where[id(det)]
+            look = signature(pixels, det.points, area) if det.points is not None else None
+            sightings.append(Sighting(det.box, det.points, look, area))
+        return sightings, ran
 
     # Identity checks
 
-    def _verify(self, pixels: RGBImage, t: float) -> None:
-        for track in self._tracker.tracks:
-            if not track.confirmed or track.points is None or track.failures:
-                continue
-            look = signature(pixels, track.points, track.area)
-            if not self._tracker.verify(track.key, look, t):
-                state = self._sampled.get(track.key)
-                if state is not None:
-                    state.face = None
-                    state.snap = None
+    def _identity_looks(self, pixels: RGBImage, t: float) -> dict[int, Signature]:
+        """How each followed face looks now, every `PipelineConfig.verify_interval_s`."""
+        if t < self._next_verify:
+            return {}
+        self._next_verify = t + self.config.verify_interval_s
+        return {
+            track.key: signature(pixels, track.points, track.area)
+            for track in self._tracker.tracks
+            if track.confirmed and track.points is not None and not track.failures
+        }
+
+    def _forget_faces(self, keys: Sequence[int]) -> None:
+        """Someone else is at these tracks' places now: their last faces do not hold."""
+        for key in keys:
+            state = self._sampled.get(key)
+            if state is not None:
+                state.face = None
+                state.snap = None
 
     # Landmarking
 
-    def _landmark(self, frame: Frame, t: float) -> tuple[dict[str, Face], set[str]]:
-        faces: dict[str, Face] = {}
-        carried: set[str] = set()
+    def _landmark(self, frame: Frame, t: float) -> _Landmarking:
+        """Landmark the tracks in the scheduler's order while the budget lasts."""
+        done = _Landmarking()
         candidates = [
             Candidate(
                 key=tr.key,
                 size=math.sqrt(tr.box.area),
                 last_sample=self._last_sample(tr.key),
-                retry_at=tr.retry_at,
+                retry_at=self._ready_at(tr),
                 confirmed=tr.confirmed,
                 id=tr.id,
             )
             for tr in self._tracker.tracks
         ]
-        for key in self._scheduler.order(t, candidates):
+        plan = self._scheduler.plan(t, candidates)
+        done.focus = plan.focus
+        for key in plan.order:
             track = self._tracker.get(key)
             if track is None:
                 continue
@@ -430,8 +477,8 @@ class Pipeline:
             state = self._state(key)
             kept, look_now = self._unchanged(track, state, frame, t)
             if kept is not None and track.id is not None:
-                faces[track.id] = kept
-                carried.add(track.id)
+                done.faces[key] = kept
+                done.carried[key] = track.id
                 state.last_sample = t
                 self.stats.carried += 1
                 continue
@@ -439,44 +486,68 @@ class Pipeline:
             if face is not None and track.area is not None and too_small(face.box, track.area):
                 face = None  # the fit settled on a picture in the room (see too_small)
             if face is None:
-                self._tracker.miss(key, t)
+                done.results[key] = None
                 continue
             points = points_from_landmarks(face.landmarks)
-            if not track.alive and state.first_look is None and self.config.alive_level is not None:
-                state.first_look = snapshot(frame.pixels, points, track.area)
+            watching = self.config.alive_level is not None and not state.alive
+            if watching:
+                if state.first_look is None:
+                    state.first_look = snapshot(frame.pixels, points, track.area)
+                state.recheck_at = t + self.config.still_recheck_s
             look = None if track.confirmed else signature(frame.pixels, points, track.area)
-            self._tracker.observe(
-                key, face.box, t, points, look, alive=track.alive or self.config.alive_level is None
-            )
-            if not track.alive and self.config.alive_level is not None:
-                track.retry_at = t + self.config.still_recheck_s
+            done.results[key] = Landmarked(face.box, points, look, alive=not watching)
+            done.faces[key] = face
             state.face = face
             state.last_sample = state.last_model = t
             if self.config.still_level is not None:
                 if look_now is None or drifted(look_now, points):
                     look_now = snapshot(frame.pixels, points, track.area)
                 state.snap = look_now
-            if track.id is not None and not track.suspect:
-                faces[track.id] = face
-        return faces, carried
+        return done
 
-    def _watch_for_life(self, pixels: RGBImage, t: float) -> None:
-        """Confirm each found face whose brows or mouth changed since its first look (a
-        person on video): its landmarks from that look still hold, so no model call."""
+    def _faces(self, done: _Landmarking, dropped: Sequence[Track]) -> dict[str, Face]:
+        """This frame's faces by participant id: those re-stamped, and those landmarked
+        whose track is a participant now and not in doubt; none of a track just dropped."""
+        faces: dict[str, Face] = {}
+        for key, face in done.faces.items():
+            pid = done.carried.get(key)
+            if pid is None:
+                track = self._tracker.get(key)
+                if track is None or track.id is None or track.suspect:
+                    continue
+                pid = track.id
+            faces[pid] = face
+        for track in dropped:
+            if track.id is not None:
+                faces.pop(track.id, None)
+        return faces
+
+    def _watch_for_life(self, pixels: RGBImage) -> dict[int, Landmarked]:
+        """Each found face whose brows or mouth changed since its first look is a person on
+        video: its landmarks from that look still hold, so it is confirmed without a model
+        call (returned for the tracker, when its points came from landmarks)."""
         level = self.config.alive_level
+        woke: dict[int, Landmarked] = {}
         for track in self._tracker.tracks:
             state = self._sampled.get(track.key)
-            if track.alive or level is None or state is None or state.first_look is None:
+            if state is None or state.alive or level is None or state.first_look is None:
                 continue
             first = state.first_look
             if is_still(first, snapshot_at(pixels, first.regions, track.area), level):
                 continue
-            track.alive = True
-            track.retry_at = -math.inf
+            state.alive = True
+            state.recheck_at = -math.inf
             state.first_look = None
             if track.points is not None and track.from_landmarks:
                 look = signature(pixels, track.points, track.area)
-                self._tracker.observe(track.key, track.box, t, track.points, look, alive=True)
+                woke[track.key] = Landmarked(track.box, track.points, look)
+        return woke
+
+    def _ready_at(self, track: Track) -> float:
+        """When a track may be landmarked again: after its back-off, and a face not yet seen
+        to change after its recheck wait."""
+        state = self._sampled.get(track.key)
+        return track.retry_at if state is None else max(track.retry_at, state.recheck_at)
 
     def _last_sample(self, key: int) -> float:
         state = self._sampled.get(key)
@@ -541,17 +612,6 @@ class Pipeline:
 
     def _excluded(self, box: Box) -> bool:
         return any(region.contains_point(box.cx, box.cy) for region in self.config.exclude)
-
-    def _drop_excluded(self) -> None:
-        for track in self._tracker.tracks:
-            if self._excluded(track.box):
-                self._tracker.remove(track.key)
-
-    def _drop_duplicates(self, faces: dict[str, Face]) -> None:
-        """Two tracks on one face: keep the older id."""
-        for track in self._tracker.drop_duplicates():
-            if track.id is not None:
-                faces.pop(track.id, None)
 
     def _release_orphans(self) -> None:
         live = {t.key for t in self._tracker.tracks}

@@ -6,13 +6,14 @@ face searches and the pipeline's own work. Two purses share it: face search gets
 ``search_share`` while a search is pending (all of it while no face is found yet), the
 rest goes to landmarking.
 
-Landmarking order each frame: new faces awaiting confirmation (one call each tells whether
-they are people; in a crowded gallery on a busy machine the others would otherwise always
-be starving before them), then anyone not sampled for ``starve_s`` (nobody starves), then
-the focused participant (every frame up to ``focus_max_fps``: full rate), then everyone
-else, least recently sampled first (round-robin, first in first out). Tracks backing off
-after failed landmarking wait their turn. Without a budget (``budget_cores=None``, offline
-analysis) everyone is landmarked on every frame.
+Each frame's landmarking comes as a `Plan` (`Scheduler.plan`): who gets a call and in
+which order, and who is focused. The order: new faces awaiting confirmation (one call each
+tells whether they are people; in a crowded gallery on a busy machine the others would
+otherwise always be starving before them), then anyone not sampled for ``starve_s``
+(nobody starves), then the focused participant (every frame up to ``focus_max_fps``: full
+rate), then everyone else, least recently sampled first (round-robin, first in first
+out). Tracks backing off after failed landmarking wait their turn. Without a budget
+(``budget_cores=None``, offline analysis) everyone is landmarked on every frame.
 """
 
 from __future__ import annotations
@@ -44,6 +45,17 @@ class SchedulerConfig:
 
 
 @dataclass(frozen=True)
+class Plan:
+    """One frame's landmarking: the tracks to call, in order, while the budget allows
+    (`Scheduler.can_landmark`), and the participant sampled at full rate."""
+
+    order: tuple[int, ...]
+    """Track keys, first served first."""
+    focus: str | None
+    """The participant sampled at full rate (None: nobody yet)."""
+
+
+@dataclass(frozen=True)
 class Candidate:
     """A track as the scheduler sees it."""
 
@@ -65,7 +77,6 @@ class Scheduler:
         self.focus: str | None = None
         """The participant chosen by the user; None: the largest face."""
         self._auto_focus: str | None = None
-        self._effective: str | None = None
         self._landmark_credit = 0.0
         self._search_credit = 0.0
         self._last_t: float | None = None
@@ -81,10 +92,6 @@ class Scheduler:
     def limited(self) -> bool:
         """Whether a CPU budget applies."""
         return self.config.budget_cores is not None
-
-    def focused(self) -> str | None:
-        """The participant sampled at full rate as of the last `order`."""
-        return self._effective
 
     def begin(self, t: float, searching: bool, tracking: bool, urgent: bool = False) -> None:
         """Start a frame at ``t``: add the credit earned since the last frame.
@@ -111,12 +118,11 @@ class Scheduler:
         if not searching:
             self._search_credit = min(self._search_credit, 0.0)
 
-    def order(self, t: float, candidates: Sequence[Candidate]) -> list[int]:
-        """Keys in the order they should be landmarked this frame (all that may go)."""
+    def plan(self, t: float, candidates: Sequence[Candidate]) -> Plan:
+        """This frame's landmarking (see the module notes for the order)."""
         self._update_focus(candidates)
         present = {c.id for c in candidates if c.confirmed}
         focus = self.focus if self.focus in present else self._auto_focus
-        self._effective = focus
         ready = [c for c in candidates if c.retry_at <= t]
         self._remember(candidates)
 
@@ -144,7 +150,7 @@ class Scheduler:
             key=oldest_first,
         )
         self._last_order = [c.key for c in (*new, *starving, *focused, *rest)]
-        return list(self._last_order)
+        return Plan(tuple(self._last_order), focus)
 
     def can_landmark(self) -> bool:
         """Whether the landmark purse holds most of another model call's cost now."""

@@ -1,21 +1,26 @@
 """Follow each person across frames under a stable id (pure numpy and scipy).
 
+The tracker has one verb, `ParticipantTracker.update`: it is told what a frame showed
+(`Evidence`: detector sightings, landmarking results, identity looks, a changed layout)
+and does the rest itself (confirming, backing off, freeing and re-identifying ids,
+dropping duplicates and the long missing), reporting what changed (`TrackerUpdate`).
+
 Detections arrive now and then; landmarks of known participants arrive most frames. A
 detection that matches no one starts a tentative track, which becomes a participant once
-landmarks confirm a face there. Matching is an optimal one-to-one assignment over box
-overlap, centre shift, the distance between anchor points (eyes, nose, mouth) and, when
-known, appearance.
+landmarks confirm a face there (a face seen to change: a photo never does). Matching is an
+optimal one-to-one assignment over box overlap, centre shift, the distance between anchor
+points (eyes, nose, mouth) and, when known, appearance.
 
 Ids follow people, not places. Tracks survive short misses, back off when landmarking
 keeps failing, and are dropped after ``max_missing_s``; a dropped participant is
 remembered for ``reid_memory_s``. When a gallery reshuffles (someone joins or leaves),
-the face in a tile can change under a track: `verify` (run periodically, and on every
-detection in a track's place) notices that the face there looks unlike the track's person,
-or clearly more like someone else known, and after two such checks frees the id. A newly
-confirmed face first looks among the departed, and while the layout is unsettled among
-the missing and doubted, for someone who looks the same, and takes their id back; while
-unsettled, a face that matches nobody waits briefly before getting a new id, so people
-freed a moment later can still be matched.
+the face in a tile can change under a track: an identity check (`Evidence.looks`, sent
+periodically, and every detection in a track's place) notices that the face there looks
+unlike the track's person, or clearly more like someone else known, and after two such
+checks frees the id. A newly confirmed face first looks among the departed, and while the
+layout is unsettled among the missing and doubted, for someone who looks the same, and
+takes their id back; while unsettled, a face that matches nobody waits briefly before
+getting a new id, so people freed a moment later can still be matched.
 
 Appearance is a colour-histogram signature (see `appearance`): reliable between people
 in different rooms, weak between similar-looking people in front of one backdrop. Then
@@ -26,7 +31,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -76,9 +81,6 @@ class Track:
     """Earliest time to try landmarking again after failures (back-off)."""
     suspect: int = 0
     """Consecutive appearance checks that did not look like this person."""
-    alive: bool = False
-    """Whether the face has been seen to change (`Pipeline` looks): a photo, an avatar or a
-    frozen video never does, and never becomes a participant."""
     waiting_since: float | None = None
     """When this unnamed face first waited for the layout to settle (see `unrest_s`)."""
 
@@ -103,6 +105,51 @@ class Departed:
     last_seen: float
     box: Box
     signature: Signature | None
+
+
+@dataclass(frozen=True, eq=False)
+class Landmarked:
+    """Landmarks found the face of a track."""
+
+    box: Box
+    points: Points | None = None
+    look: Signature | None = None
+    """How the face looks around the landmarks (needed to confirm it: a confirmed face
+    first looks among the missing and departed for its id, and this is its reference)."""
+    alive: bool = True
+    """Whether the face has been seen to change (a photo, an avatar or a frozen video
+    never does, and never becomes a participant)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Evidence:
+    """What one frame (or one stage of it) showed the tracker; every part may be empty."""
+
+    sightings: Sequence[Sighting | Box] = ()
+    """Faces the detector found."""
+    looks: Mapping[int, Signature] = field(default_factory=dict)
+    """Identity checks: how the face at each track's place looks now."""
+    landmarked: Mapping[int, Landmarked | None] = field(default_factory=dict)
+    """Landmarking results by track key, in the order they were made: the face found, or
+    None when the track's crop held no face (it then backs off)."""
+    gone: Collection[int] = ()
+    """Tracks to forget (a face in a region never analysed)."""
+    tiles: Sequence[Box] | None = None
+    """The layout's tiles, when they moved: each track's area becomes the tile holding it."""
+    reshuffled: bool = False
+    """The layout changed (someone joined or left): people may turn up in other places."""
+
+
+@dataclass(frozen=True, eq=False)
+class TrackerUpdate:
+    """What a `ParticipantTracker.update` changed."""
+
+    created: tuple[Track, ...] = ()
+    """Tentative tracks started on new sightings."""
+    freed: tuple[int, ...] = ()
+    """Keys of tracks whose id an identity check freed (someone else is there now)."""
+    dropped: tuple[Track, ...] = ()
+    """Participants forgotten: on a face an older one follows, or missing too long."""
 
 
 @dataclass
@@ -179,12 +226,41 @@ class ParticipantTracker:
         """Confirmed participants, oldest first."""
         return [t.as_participant() for t in self._tracks.values() if t.confirmed]
 
-    def update(self, sightings: Sequence[Sighting | Box], t: float) -> list[Track]:
-        """Match sightings to tracks; unmatched sightings start tentative tracks.
+    def update(self, evidence: Evidence, t: float) -> TrackerUpdate:
+        """Take in what a frame showed at ``t`` and follow everyone accordingly.
 
-        Returns the tracks created. Expired tracks are dropped first.
+        In order: the layout (`Evidence.reshuffled`, `Evidence.tiles`), sightings matched
+        (unmatched ones start tentative tracks; those missing too long are dropped first,
+        so they match nothing), identity looks checked, tracks forgotten
+        (`Evidence.gone`), landmarking results taken (confirming, or backing off),
+        duplicates on one face dropped, and those missing too long dropped. An empty
+        `Evidence` only does the last two.
         """
-        self.expire(t)
+        if evidence.reshuffled:
+            self._unrest_until = t + self.config.unrest_s
+        if evidence.tiles is not None:
+            for track in self._tracks.values():
+                track.area = _tile_of(track.box, evidence.tiles)
+        dropped: list[Track] = []
+        created: list[Track] = []
+        if evidence.sightings:
+            dropped = self._expire(t)
+            created = self._match(evidence.sightings, t)
+        freed = [key for key, look in evidence.looks.items() if not self._verify(key, look, t)]
+        for key in evidence.gone:
+            self._tracks.pop(key, None)
+        for key, found in evidence.landmarked.items():
+            if key not in self._tracks:
+                continue  # forgotten earlier in this update (gone, or its id taken back)
+            if found is None:
+                self._miss(key, t)
+            else:
+                self._observe(key, found, t)
+        dropped += self._drop_duplicates() + self._expire(t)
+        return TrackerUpdate(tuple(created), tuple(freed), tuple(dropped))
+
+    def _match(self, sightings: Sequence[Sighting | Box], t: float) -> list[Track]:
+        """Match sightings to tracks; unmatched sightings start tentative tracks (returned)."""
         seen = [s if isinstance(s, Sighting) else Sighting(s) for s in sightings]
         tracks = list(self._tracks.values())
         matched: set[int] = set()
@@ -198,7 +274,7 @@ class ParticipantTracker:
                 track, sighting = tracks[r], seen[c]
                 if cost[r, c] >= _CONFLICT and sighting.signature is not None:
                     # In the track's place, but looking like someone else: an identity check.
-                    self.verify(track.key, sighting.signature, t)
+                    self._verify(track.key, sighting.signature, t)
                 self._refresh(track, sighting, t)
         # A sighting on a face already followed is that face seen again at another scale,
         # not a second person: merge rather than create.
@@ -210,42 +286,33 @@ class ParticipantTracker:
         ]
         return [self._start(s, t) for s in fresh]
 
-    def observe(
-        self,
-        key: int,
-        box: Box,
-        t: float,
-        points: Points | None = None,
-        look: Signature | None = None,
-        alive: bool = True,
-    ) -> Track:
-        """Record that landmarks found the face of track ``key``; confirms a tentative track
-        once its face has been seen ``alive`` (changing: not a photo or an avatar).
+    def _observe(self, key: int, found: Landmarked, t: float) -> None:
+        """Landmarks found the face of track ``key``; a tentative track is confirmed once
+        its face has been seen alive (see `Landmarked.alive`).
 
         A track confirmed here first tries to take back the id of a missing or departed
-        participant who looks the same (``look``). ``look``, taken around the landmarks,
-        then becomes the track's reference: identity checks measure it the same way, and
-        the detector's points, which the first reference came from, sit less exactly.
+        participant who looks the same (`Landmarked.look`). That look, taken around the
+        landmarks, then becomes the track's reference: identity checks measure it the same
+        way, and the detector's points, which the first reference came from, sit less
+        exactly.
         """
         track = self._tracks[key]
-        track.box = box
+        track.box = found.box
         track.from_landmarks = True
         track.last_seen = t
         track.failures = 0
         track.retry_at = -math.inf
-        if points is not None:
-            track.points = points
-        if look is not None:
-            track.signature = look
-        track.alive = track.alive or alive
-        if track.id is not None or not track.alive:
-            return track
-        if not self._reidentify(track, look, t) and self._may_name(track, t):
+        if found.points is not None:
+            track.points = found.points
+        if found.look is not None:
+            track.signature = found.look
+        if track.id is not None or not found.alive:
+            return
+        if not self._reidentify(track, found.look, t) and self._may_name(track, t):
             track.id = f"p{self._next_id}"
             self._next_id += 1
             track.first_seen = t
             log.debug("t=%.2f new participant %s at %s", t, track.id, track.box.as_list(0))
-        return track
 
     def _may_name(self, track: Track, t: float) -> bool:
         """Whether an unnamed face that looks like nobody missing gets a new id now: when
@@ -256,8 +323,8 @@ class ParticipantTracker:
             track.waiting_since = t
         return t - track.waiting_since >= self.config.unrest_s
 
-    def miss(self, key: int, t: float) -> None:
-        """Record that the track's crop held no face at ``t``; backs off further attempts."""
+    def _miss(self, key: int, t: float) -> None:
+        """The track's crop held no face at ``t``: back off further attempts."""
         track = self._tracks[key]
         track.failures += 1
         wait = min(self.config.max_backoff_s, self.config.backoff_s * 2 ** (track.failures - 1))
@@ -265,7 +332,7 @@ class ParticipantTracker:
         if not track.confirmed and track.failures >= self.config.tentative_failures:
             del self._tracks[key]
 
-    def verify(self, key: int, look: Signature, t: float) -> bool:
+    def _verify(self, key: int, look: Signature, t: float) -> bool:
         """Compare how the face at a track's place looks now with how its person looked.
 
         It is someone else when it looks unlike the track's person (over
@@ -274,7 +341,9 @@ class ParticipantTracker:
         False returned; the track stays, tentative, on the face now there, and its next
         confirmation re-identifies that person.
         """
-        track = self._tracks[key]
+        track = self._tracks.get(key)
+        if track is None:
+            return True
         if track.signature is None or not track.confirmed:
             track.signature = look if track.signature is None else track.signature
             return True
@@ -325,15 +394,7 @@ class ParticipantTracker:
             o is not track and o.confirmed and o.area == track.area for o in self._tracks.values()
         )
 
-    def unsettle(self, t: float) -> None:
-        """The layout changed at ``t`` (tiles moved): people may turn up in other places."""
-        self._unrest_until = t + self.config.unrest_s
-
-    def remove(self, key: int) -> None:
-        """Forget a track (for example one on an excluded region)."""
-        self._tracks.pop(key, None)
-
-    def drop_duplicates(self) -> list[Track]:
+    def _drop_duplicates(self) -> list[Track]:
         """Forget each confirmed track on a face an older one follows; returns them.
 
         Two tracks are on one face when the smaller box lies mostly inside the larger
@@ -369,7 +430,7 @@ class ParticipantTracker:
             del self._tracks[track.key]
         return dropped
 
-    def expire(self, t: float) -> list[Track]:
+    def _expire(self, t: float) -> list[Track]:
         """Drop confirmed tracks missing for too long; returns them. Forgets old departures.
 
         Missing means looked for and not found (a failed landmarking since it was last
@@ -512,6 +573,11 @@ class ParticipantTracker:
             if track.confirmed and self._looks_like_someone_else(track, seen.signature):
                 cost += _CONFLICT
         return cost
+
+
+def _tile_of(box: Box, tiles: Sequence[Box]) -> Box | None:
+    """The tile holding the centre of ``box`` (None: outside every tile)."""
+    return next((tile for tile in tiles if tile.contains_point(box.cx, box.cy)), None)
 
 
 def _here(track: Track) -> bool:
