@@ -19,9 +19,11 @@ import pytest
 from companion.bench.gallery import Gallery, GalleryLayout
 from companion.bench.runner import DEFAULT_CLIPS
 from companion.bench.stills import faces_in_still
+from companion.capture.video import VideoFileSource
 from companion.cli import main
 from companion.model import Box, Frame
 from companion.vision.pipeline import PipelineConfig, StepResult
+from companion.vision.scheduler import SchedulerConfig
 from companion.vision.stack import open_pipeline
 
 ClipFinder = Callable[[str], Path]
@@ -166,3 +168,34 @@ def test_faces_found_in_the_real_zoom_screenshot(still: ClipFinder) -> None:
     # 48 were found when this was written (docs/benchmarks.md); the finder is deterministic
     # on a still, so losing more than two means face finding at tile scale got worse
     assert 46 <= len(found) <= 49
+
+
+def test_a_face_printed_on_the_wall_of_a_room_is_no_participant(
+    clip: ClipFinder, still: ClipFinder
+) -> None:
+    # A meeting room's camera, with a face photo hung on the wall behind the people. Inside
+    # a video the photo's pixels change with the camera's noise (added here, 2 grey levels),
+    # so they are not still as a profile picture on the screen is; they change as the wall
+    # beside them does, and a person's face changes more than that.
+    photo = cv2.imread(str(still("faceapi_angry.jpg")))[:, :, ::-1]
+    poster = Box(880, 15, 150, 125)
+    photo = cv2.resize(photo, (round(poster.w), round(poster.h)), interpolation=cv2.INTER_AREA)
+    rng = np.random.default_rng(0)
+
+    def room() -> Iterable[Frame]:
+        with VideoFileSource(clip("jctvc_FourPeople_1280x720_60.mp4")) as source:
+            for frame in source.frames():
+                if frame.t > 3.0:
+                    return
+                pixels = frame.pixels.copy()
+                pixels[15:140, 880:1030] = photo
+                noisy = np.clip(pixels + rng.normal(0.0, 2.0, pixels.shape), 0, 255)
+                yield Frame(noisy.astype(np.uint8), frame.t, frame.region, frame.index)
+
+    config = PipelineConfig(scheduler=SchedulerConfig(budget_cores=None))  # live rules, no budget
+    results = _run(room(), config)
+    on_poster = [
+        p for r in results for p in r.participants if poster.contains_point(p.box.cx, p.box.cy)
+    ]
+    assert on_poster == []
+    assert len(results[-1].participants) == 4  # the four people at the table

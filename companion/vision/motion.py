@@ -19,6 +19,9 @@ from companion.vision.imaging import grey_patch
 
 _BROWS_SIZE = (32, 12)
 _MOUTH_SIZE = (24, 12)
+BESIDE_UNITS = 2.5
+"""How far to either side of a face its backdrop is looked at, in face units (eyes to
+mouth): past the cheek and the ear."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,50 @@ def snapshot_at(pixels: RGBImage, regions: tuple[Box, Box], within: Box | None =
         grey_patch(pixels, mouth, _MOUTH_SIZE, within),
         regions,
     )
+
+
+@dataclass(frozen=True)
+class FirstLook:
+    """A found face's brows and mouth at first sight, and the same two regions moved to
+    either side of it, onto its backdrop."""
+
+    face: Snapshot
+    beside: tuple[Snapshot, Snapshot]
+
+
+def first_look(pixels: RGBImage, points: Points, within: Box | None = None) -> FirstLook:
+    """The `FirstLook` of the face at ``points``."""
+    brows, mouth = _regions(points)
+    shift = BESIDE_UNITS * face_unit(points)
+    left, right = (
+        snapshot_at(pixels, (_moved(brows, dx), _moved(mouth, dx)), within)
+        for dx in (-shift, shift)
+    )
+    return FirstLook(snapshot_at(pixels, (brows, mouth), within), (left, right))
+
+
+def came_alive(
+    first: FirstLook, pixels: RGBImage, within: Box | None, level: float, margin: float
+) -> bool:
+    """Whether the face's brows or mouth changed since its first look by more than
+    ``level`` grey levels and by more than ``margin`` times the calmer side of its backdrop
+    did.
+
+    A photo or an avatar on the screen does not change at all. A face printed on a poster
+    or a map in someone's room is inside a video: it changes with the video's noise and the
+    camera's shake, and so does the wall beside it. A person's face changes more than the
+    wall beside it. Where the sides fall outside ``within`` (a face filling its tile) they
+    read as black and do not change: only ``level`` counts then.
+    """
+    moved = change(first.face, snapshot_at(pixels, first.face.regions, within))
+    if moved <= level:
+        return False
+    backdrop = min(change(side, snapshot_at(pixels, side.regions, within)) for side in first.beside)
+    return moved > margin * backdrop
+
+
+def _moved(box: Box, dx: float) -> Box:
+    return Box(box.x + dx, box.y, box.w, box.h)
 
 
 def drifted(snap: Snapshot, points: Points, tolerance: float = 0.15) -> bool:

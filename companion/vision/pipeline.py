@@ -39,7 +39,16 @@ from companion.vision.appearance import Signature, signature
 from companion.vision.facepoints import points_from_landmarks
 from companion.vision.imaging import CROP_MAX_SIDE
 from companion.vision.layout import LayoutConfig, find_tiles, is_gallery
-from companion.vision.motion import Snapshot, drifted, is_still, snapshot, snapshot_at
+from companion.vision.motion import (
+    FirstLook,
+    Snapshot,
+    came_alive,
+    drifted,
+    first_look,
+    is_still,
+    snapshot,
+    snapshot_at,
+)
 from companion.vision.scheduler import Candidate, Scheduler, SchedulerConfig
 from companion.vision.tiling import (
     Detection,
@@ -124,11 +133,21 @@ class PipelineConfig:
     """An unchanged face is landmarked again at least this often."""
     alive_level: float | None = 0.05
     """Mean grey change in brows or mouth, between the first look at a found face and a
-    later frame, that shows it is a person on video. A photo, an avatar or a frozen video
-    never becomes a participant: the screen pixels of a still image are identical from frame
-    to frame, while a video's change with the frames it shows (even a still listener's).
-    Until then the face costs a glance at two thumbnails per frame, not a model call.
-    None: every face found is a participant (a screenshot, where nothing moves)."""
+    later frame, that a person on video shows at least ... A photo, an avatar or a frozen
+    video never becomes a participant: the screen pixels of a still image are identical
+    from frame to frame, while a video's change with the frames it shows (even a still
+    listener's). Until then the face costs a glance at a few thumbnails per frame, not a
+    model call. None: every face found is a participant (a screenshot, where nothing
+    moves)."""
+    alive_margin: float = 2.0
+    """... and by more than this many times the calmer side of its backdrop did (see
+    `motion.came_alive`): a face printed on a poster in someone's video changes with the
+    camera's noise as the wall beside it does. On the layout zoo's webcam and
+    meeting-room tiles real faces changed 2-30 times as much as the calmer side within
+    0.3 s of being found. At 3, faces printed on a banner and seen in a map (changing at
+    most 2.8 times as much over 3 s, with the camera's movement) stayed out too, but a
+    7x7 gallery's small faces, against padding that changes with their own video, took
+    up to 7.5 s to be confirmed."""
     still_recheck_s: float = 2.0
     """A found face not yet seen to change is landmarked again only this often (so a
     photo that goes away is noticed)."""
@@ -206,8 +225,9 @@ class _Sampled:
     snap: Snapshot | None = None
     last_sample: float = -math.inf
     last_model: float = -math.inf
-    first_look: Snapshot | None = None
-    """Brows and mouth when the face was first landmarked, until it is seen to change."""
+    first_look: FirstLook | None = None
+    """Brows and mouth, and beside them, when the face was first landmarked, until it is
+    seen to change."""
     alive: bool = False
     """Whether the face has been seen to change: a photo, an avatar or a frozen video never
     does, and never becomes a participant (`PipelineConfig.alive_level`)."""
@@ -492,7 +512,7 @@ class Pipeline:
             watching = self.config.alive_level is not None and not state.alive
             if watching:
                 if state.first_look is None:
-                    state.first_look = snapshot(frame.pixels, points, track.area)
+                    state.first_look = first_look(frame.pixels, points, track.area)
                 state.recheck_at = t + self.config.still_recheck_s
             look = None if track.confirmed else signature(frame.pixels, points, track.area)
             done.results[key] = Landmarked(face.box, points, look, alive=not watching)
@@ -532,8 +552,8 @@ class Pipeline:
             state = self._sampled.get(track.key)
             if state is None or state.alive or level is None or state.first_look is None:
                 continue
-            first = state.first_look
-            if is_still(first, snapshot_at(pixels, first.regions, track.area), level):
+            margin = self.config.alive_margin
+            if not came_alive(state.first_look, pixels, track.area, level, margin):
                 continue
             state.alive = True
             state.recheck_at = -math.inf
