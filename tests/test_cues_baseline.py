@@ -218,6 +218,57 @@ def test_looking_away_is_still_noticed_when_turned() -> None:
     assert [e.cue for e in events] == ["look_away"]
 
 
+def _nodded(x: np.ndarray, pitch: float) -> np.ndarray:
+    x = x.copy()
+    x[M["pitch"]] = pitch
+    return x
+
+
+@pytest.mark.parametrize("pitch", [15.0, -15.0])
+def test_a_face_tilted_well_up_or_down_is_not_read(pitch: float) -> None:
+    # The same drawn brows, once with the head tilted 15 degrees (past `max_pitch`) and
+    # once with it tilted 5 (within): only the second is a brow movement.
+    engine = CueEngine()
+    assert 5.0 < engine.config.max_pitch * engine.config.units.pitch_down_deg < 15.0
+    events = []
+    for i in range(300):
+        t = i / FPS
+        if 3.0 <= t < 4.5:
+            x = _nodded(_frown() if 3.5 <= t < 4.0 else _rest(), pitch)
+        elif 6.5 <= t < 7.0:
+            x = _nodded(_frown(), pitch / 3)
+        else:
+            x = _rest()
+        events += engine.update_measures(t, {"p1": x}).events
+    events += engine.finish(10.0).events
+    assert [(e.cue, round(e.start, 1)) for e in events if e.cue != "head_down"] == [
+        ("brow_lower", 6.5)
+    ]
+
+
+def test_a_face_is_not_read_until_its_look_away_has_ended() -> None:
+    # Turned 30 degrees, then back to 14 (0.7 of a turn: the look-away is still under way),
+    # with brows drawn down on the way back: not read. Drawn down once at rest: read.
+    engine = CueEngine()
+    events = []
+    for i in range(300):
+        t = i / FPS
+        if 3.0 <= t < 3.5:
+            x = _turned(_rest(), 30.0)
+        elif 3.5 <= t < 4.5:
+            x = _turned(_frown(), 14.0)
+        elif 6.5 <= t < 7.0:
+            x = _frown()
+        else:
+            x = _rest()
+        events += engine.update_measures(t, {"p1": x}).events
+    events += engine.finish(10.0).events
+    assert [(e.cue, round(e.start, 1)) for e in events] == [
+        ("look_away", 3.0),
+        ("brow_lower", 6.5),
+    ]
+
+
 def test_participants_have_their_own_baselines_and_can_be_forgotten() -> None:
     engine = CueEngine()
     wide = _rest()

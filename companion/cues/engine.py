@@ -10,9 +10,10 @@ and corrected from their recent frames once they have been seen a while (`Baseli
 Until it is ready nothing is scored for them (``ready[pid]`` is False). When it becomes
 ready, the warm-up frames are scored against it, so a movement in the very first seconds
 is still reported, late, in that update. After that every frame is scored as it comes.
-A face turned away, in profile or while looking away from where it rests (see
-`CueConfig.max_yaw_deg`), counts neither towards the warm-up nor the baseline, and only its
-head movements (`look_away`, `head_down`) are read.
+A face turned away, in profile, while looking away from where it rests or with its head
+tilted well up or down (see `CueConfig.max_yaw_deg` and `CueConfig.max_pitch`), counts
+neither towards the warm-up nor the baseline, and only its head movements (`look_away`,
+`head_down`) are read.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ _POSE_CUES = frozenset({"look_away", "head_down"})
 _FACE_CUES = np.array([cue not in _POSE_CUES for cue in CUES], dtype=bool)
 """The cues read from the face itself rather than from where the head points."""
 _LOOK_AWAY = CUES.index("look_away")
+_HEAD_DOWN = CUES.index("head_down")
 
 _DEFAULT_EVENTS: dict[str, EventParams] = {
     "blink": EventParams(min_duration_s=0.05, max_duration_s=0.5),
@@ -76,7 +78,14 @@ class CueConfig:
     facial movements, nor learned from: its far side is hidden and its landmarks guessed.
     Nor is a face while it looks away (`look_away` at 1 or more, a turn of `Units.yaw_deg`
     from where it rests): the pose correction of the measures is least trusted on a turn,
-    and on the clips tried, turns were read as drawn brows and pressed lips."""
+    and on the clips tried, turns were read as drawn brows and pressed lips. The face stays
+    unread until the look-away event has ended, not only while the turn is at 1 or more:
+    on the way back the turn is smaller but the correction no better."""
+    max_pitch: float = 1.5
+    """Nor is a face read while its head is tilted up or down this far from where it rests,
+    in `head_down` units (`Units.pitch_down_deg` each, so at least 12 degrees): a nod moves
+    the brows and lips in the image as much as the movements looked for, and on the clips
+    tried, false clusters on neutral talkers came as their heads went down."""
 
     def params(self, cue: str) -> EventParams:
         """Event thresholds of one cue."""
@@ -199,7 +208,12 @@ class _Person:
             self.baseline.spread,
         )
         cfg = self.config
-        turned = self._in_profile(x) or values[_LOOK_AWAY] >= 1.0
+        turned = (
+            self._in_profile(x)
+            or values[_LOOK_AWAY] >= 1.0
+            or self.detectors["look_away"].active
+            or abs(values[_HEAD_DOWN]) >= cfg.max_pitch
+        )
         if turned:
             values[_FACE_CUES] = 0.0
         self.reading = Reading(rest.copy(), values.copy())
