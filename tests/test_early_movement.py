@@ -43,9 +43,7 @@ def _recording(seconds: float, fps: float = 10.0) -> Recording:
         t=seen / fps,
         frame=seen,
         measures=np.tile(seen[:, None].astype(np.float64), (1, len(MEASURES))),
-        gaze=np.zeros((k, 2)),
         boxes=np.tile([0.0, 0.0, 10.0, 10.0], (k, 1)),
-        eyes=np.zeros((k, 4)),
         pose=np.zeros((k, 3)),
         blendshapes=np.zeros((k, len(BLENDSHAPE_NAMES)), dtype=np.float32),
     )

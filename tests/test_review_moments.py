@@ -324,10 +324,10 @@ def test_a_frown_rises_above_one_and_rest_stays_near_zero() -> None:
     x[frown, M["brow_gap"]] -= 0.03
     x[frown, M["brow_inner_h"]] -= 0.05
     x[frown, M["bs_brow_down"]] += 0.3
-    gaze = np.zeros((n, 2))
-    eyes = np.tile([0.3, 0.3, 0.1, 0.1], (n, 1))
-    rest = resting_face(x[:90], gaze[:90], eyes[:90])
-    found = traces(x, gaze, eyes, rest)
+    x[:, M["eye_open_r"]] += 0.16
+    x[:, M["eye_open_l"]] += 0.16
+    rest = resting_face(x[:90])
+    found = traces(np.arange(n) / 30.0, x, rest)
     assert np.all(found["brows_lowered"][frown] > 1.0)
     assert np.all(np.abs(found["brows_lowered"][:90]) < 0.5)
     assert np.all(np.abs(found["off_lens"]) < 0.5)

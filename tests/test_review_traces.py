@@ -13,12 +13,14 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 
+from companion import facemesh as fm
 from companion.cues.engine import CueConfig, CueEngine
 from companion.cues.scoring import Units
-from companion.cues.signals import MEASURES, M
+from companion.cues.signals import MEASURES, M, measure
 from companion.cues.take import BASELINE_MAX_S, replay_engine, take_config
-from companion.model import BLENDSHAPE_NAMES
+from companion.model import BLENDSHAPE_NAMES, Face, HeadPose
 from companion.offline.analysis import analyze_recording
 from companion.offline.recording import FaceSeries, main_face, record_file
 from companion.review.signals import analyse_face
@@ -40,7 +42,8 @@ def _at_rest() -> Table:
     x[M["brow_inner_h"]] = 0.4
     x[M["brow_mid_h"]] = 0.45
     x[M["brow_outer_h"]] = 0.3
-    x[M["eye_open"]] = 0.15
+    x[M["eye_open"]] = x[M["eye_open_r"]] = x[M["eye_open_l"]] = 0.15
+    x[M["bs_squint_r"]] = x[M["bs_squint_l"]] = 0.1
     x[M["lower_lid"]] = -0.05
     x[M["lip_red"]] = 0.3
     x[M["lip_gap"]] = 0.02
@@ -69,9 +72,7 @@ def _series(rows: Table) -> FaceSeries:
         t=np.arange(n) / FPS,
         frame=np.arange(n, dtype=np.int64),
         measures=rows + jitter,
-        gaze=np.zeros((n, 2)),
         boxes=np.tile([100.0, 100.0, 200.0, 200.0], (n, 1)),
-        eyes=np.tile([0.15, 0.15, 0.1, 0.1], (n, 1)),
         pose=np.zeros((n, 3)),
         blendshapes=np.zeros((n, len(BLENDSHAPE_NAMES)), dtype=np.float32),
     )
@@ -153,3 +154,45 @@ def test_on_a_real_take_the_review_reads_what_the_engine_reads(clip: ClipFinder)
     on = CueConfig().params("lip_press").on
     for event in presses:  # the trace the report plots shows each press the engine found
         assert signals.trace_at("lips_pressed", event.start, event.end).max() >= on
+
+
+def _frown(rows: Table, frames: slice) -> None:
+    """Brows drawn together and down by twice the engine's clear movement."""
+    u = Units()
+    rows[frames, M["brow_gap"]] -= 2 * u.brow_gap
+    for name in ("brow_inner_h", "brow_mid_h", "brow_outer_h"):
+        rows[frames, M[name]] -= 2 * u.brow_drop
+
+
+@pytest.mark.parametrize("pitch", [15.0, -15.0])
+def test_a_take_reads_a_nodded_face_as_the_engine_does(pitch: float) -> None:
+    # the same frown twice: with the head tilted 15 degrees (past the engine's
+    # `max_pitch`), then facing the lens; neither the engine nor the traces read the first
+    rows = _at_rest()
+    nod = slice(40, 70)
+    rows[nod, M["pitch"]] = pitch
+    _frown(rows, slice(50, 60))
+    _frown(rows, slice(100, 110))
+    signals = analyse_face(_series(rows))
+    brows = [round(e.start * FPS) for e in signals.events if e.cue == "brow_lower"]
+    assert brows == [100]
+    trace = signals.traces["brows_lowered"]
+    assert np.all(trace[nod] == 0.0) and np.all(trace[100:110] >= 1.0)
+    assert np.all(signals.traces["off_lens"][nod] >= 1.0)  # the tilt itself is read
+
+
+def test_the_eye_line_and_each_eye_are_measures_of_the_face() -> None:
+    landmarks = np.zeros((478, 3), np.float32)
+    landmarks[[fm.EYE_R_OUTER, fm.EYE_R_INNER, fm.EYE_L_INNER, fm.EYE_L_OUTER], 0] = [0, 1, 2, 3]
+    landmarks[fm.LID_R_UP, 1], landmarks[fm.LID_R_LOW, 1] = -0.3, 0.3  # image y is down
+    landmarks[fm.LID_L_UP, 1], landmarks[fm.LID_L_LOW, 1] = -0.1, 0.1
+    scores = np.zeros(len(BLENDSHAPE_NAMES), np.float32)
+    for name, value in (("eyeLookOutLeft", 0.6), ("eyeLookInRight", 0.6), ("eyeSquintLeft", 0.4)):
+        scores[BLENDSHAPE_NAMES.index(name)] = value
+    x = measure(Face(landmarks, scores, HeadPose(0, 0, 0), 0.0))
+    assert x[M["gaze_side"]] == pytest.approx(0.6)  # both eyes to the person's left
+    assert x[M["gaze_up"]] == pytest.approx(0.0)
+    assert x[M["eye_open_r"]] == pytest.approx(0.3)  # over the 2.0 between eye centres
+    assert x[M["eye_open_l"]] == pytest.approx(0.1)
+    assert x[M["eye_open"]] == pytest.approx(0.2)
+    assert (x[M["bs_squint_r"]], x[M["bs_squint_l"]]) == pytest.approx((0.0, 0.4))

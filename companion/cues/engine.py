@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from companion.cues.baseline import Baseline, BaselineConfig, Vector
+from companion.cues.baseline import Baseline, BaselineConfig, Mask, Vector
 from companion.cues.events import EventDetector, EventParams, RawEvent, acceptable
 from companion.cues.rules import ClusterMatcher, Pattern, load_rules
 from companion.cues.scoring import CUES, MEASURE_FLOOR, Units, frozen_measures, intensities
@@ -34,7 +34,11 @@ from companion.model import Cluster, CueEvent, Face
 
 _LOWER_FACE = np.array([name in LOWER_FACE for name in MEASURES], dtype=bool)
 _WHERE_LOOKING = np.array(
-    [name in ("pitch", "yaw", "iris_drop", "bs_look_down") for name in MEASURES], dtype=bool
+    [
+        name in ("pitch", "yaw", "iris_drop", "bs_look_down", "gaze_side", "gaze_up")
+        for name in MEASURES
+    ],
+    dtype=bool,
 )
 """Where the head and eyes point: only followed slowly, never re-learned from the recent
 frames (see `Baseline`). People look at notes and other screens for long stretches, and a
@@ -133,6 +137,41 @@ class Reading:
     intensity: Vector
 
 
+def in_profile(measures: Vector, config: CueConfig) -> Mask:
+    """Whether each face (a `MEASURES` vector, or one per row) is turned towards profile,
+    past `CueConfig.max_yaw_deg`: neither read for facial movements nor learned from."""
+    return np.asarray(np.abs(measures[..., M["yaw"]]) > config.max_yaw_deg)
+
+
+def unread(measures: Vector, values: Vector, looking_away: Mask | bool, config: CueConfig) -> Mask:
+    """Whether each face is not read for facial movements, only for its head's: in profile,
+    looking away (its `look_away` intensity at 1 or more, or a look-away event under way,
+    ``looking_away``) or with its head tilted up or down by `CueConfig.max_pitch`.
+
+    ``measures`` are `MEASURES` vectors and ``values`` their cue intensities (`CUES`), one
+    face or one per row. The one rule of the engine, and of the whole-take traces that
+    must agree with it (see `CueConfig.max_yaw_deg` for why).
+    """
+    return np.asarray(
+        in_profile(measures, config)
+        | (values[..., _LOOK_AWAY] >= 1.0)
+        | np.asarray(looking_away, dtype=bool)
+        | (np.abs(values[..., _HEAD_DOWN]) >= config.max_pitch)
+    )
+
+
+def unread_samples(t: Vector, measures: Vector, values: Vector, config: CueConfig) -> Mask:
+    """`unread` for a recorded face's samples at times ``t`` (rows of ``measures`` and their
+    intensities ``values``), with look-away events found as the engine finds them: a
+    sample is unread when the event was under way as it came."""
+    detector = EventDetector(config.params("look_away"))
+    looking_away = np.zeros(len(t), dtype=bool)
+    for i, (ti, v) in enumerate(zip(t.tolist(), values[:, _LOOK_AWAY].tolist(), strict=True)):
+        looking_away[i] = detector.active
+        detector.update(ti, v)
+    return unread(measures, values, looking_away, config)
+
+
 class _Person:
     """Everything the engine keeps about one participant."""
 
@@ -180,7 +219,7 @@ class _Person:
             self.warmup = []
 
     def _in_profile(self, x: Vector) -> bool:
-        return bool(abs(x[M["yaw"]]) > self.config.max_yaw_deg)
+        return bool(in_profile(x, self.config))
 
     def _lips_closed(self, x: Vector) -> bool:
         return bool(x[M["lip_gap"]] < self.config.units.lips_closed)
@@ -208,12 +247,7 @@ class _Person:
             self.baseline.spread,
         )
         cfg = self.config
-        turned = (
-            self._in_profile(x)
-            or values[_LOOK_AWAY] >= 1.0
-            or self.detectors["look_away"].active
-            or abs(values[_HEAD_DOWN]) >= cfg.max_pitch
-        )
+        turned = bool(unread(x, values, self.detectors["look_away"].active, cfg))
         if turned:
             values[_FACE_CUES] = 0.0
         self.reading = Reading(rest.copy(), values.copy())

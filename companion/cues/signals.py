@@ -25,7 +25,9 @@ MEASURES: tuple[str, ...] = (
     "brow_inner_h",  # inner brow ends above the inner eye corners
     "brow_mid_h",  # middle of the brows above the eye-corner line
     "brow_outer_h",  # outer brow ends above the outer eye corners
-    "eye_open",  # upper to lower eyelid
+    "eye_open",  # upper to lower eyelid, both eyes averaged
+    "eye_open_r",  # the person's right eye alone (the self-tape review reads each eye)
+    "eye_open_l",  # the person's left eye alone
     "lower_lid",  # lower eyelid above the eye-corner line (rises when the cheeks push it up)
     "iris_drop",  # iris centre below the eye-corner line (rises when looking down)
     "lip_red",  # visible red of both lips (falls when lips press or roll in)
@@ -49,6 +51,10 @@ MEASURES: tuple[str, ...] = (
     "bs_look_down",
     "bs_sneer",
     "bs_brow_down",  # read by the self-tape review; too compressed for the brow_lower cue
+    "bs_squint_r",  # eyeSquintRight (a one-sided smile narrows one eye)
+    "bs_squint_l",  # eyeSquintLeft
+    "gaze_side",  # eye-look scores, sideways: towards the person's left positive, -1 to 1
+    "gaze_up",  # eye-look scores, vertical: up positive, -1 to 1
     "mouth_activity",  # sum of the mouth, jaw and cheek blendshapes
 )
 """Names of the entries of the vector `measure` returns, in order."""
@@ -56,19 +62,41 @@ MEASURES: tuple[str, ...] = (
 M: dict[str, int] = {name: i for i, name in enumerate(MEASURES)}
 """Index of each measure in the vector."""
 
-_BLENDSHAPE_MEASURES: dict[str, tuple[str, ...]] = {
-    "bs_mouth_press": ("mouthPressLeft", "mouthPressRight"),
-    "bs_mouth_roll": ("mouthRollLower", "mouthRollUpper"),
-    "bs_chin_raise": ("mouthShrugLower",),
-    "bs_mouth_frown": ("mouthFrownLeft", "mouthFrownRight"),
-    "bs_smile": ("mouthSmileLeft", "mouthSmileRight"),
-    "bs_smile_r": ("mouthSmileRight",),
-    "bs_smile_l": ("mouthSmileLeft",),
-    "bs_blink": ("eyeBlinkLeft", "eyeBlinkRight"),
-    "bs_look_down": ("eyeLookDownLeft", "eyeLookDownRight"),
-    "bs_sneer": ("noseSneerLeft", "noseSneerRight"),
-    "bs_brow_down": ("browDownLeft", "browDownRight"),
+
+def _mean(*names: str) -> dict[str, float]:
+    return {name: 1.0 / len(names) for name in names}
+
+
+_BLENDSHAPE_MEASURES: dict[str, dict[str, float]] = {
+    "bs_mouth_press": _mean("mouthPressLeft", "mouthPressRight"),
+    "bs_mouth_roll": _mean("mouthRollLower", "mouthRollUpper"),
+    "bs_chin_raise": _mean("mouthShrugLower"),
+    "bs_mouth_frown": _mean("mouthFrownLeft", "mouthFrownRight"),
+    "bs_smile": _mean("mouthSmileLeft", "mouthSmileRight"),
+    "bs_smile_r": _mean("mouthSmileRight"),
+    "bs_smile_l": _mean("mouthSmileLeft"),
+    "bs_blink": _mean("eyeBlinkLeft", "eyeBlinkRight"),
+    "bs_look_down": _mean("eyeLookDownLeft", "eyeLookDownRight"),
+    "bs_sneer": _mean("noseSneerLeft", "noseSneerRight"),
+    "bs_brow_down": _mean("browDownLeft", "browDownRight"),
+    "bs_squint_r": _mean("eyeSquintRight"),
+    "bs_squint_l": _mean("eyeSquintLeft"),
+    # Where both eyes look: towards the person's left their left eye looks out and the
+    # right one in; up, both look up.
+    "gaze_side": {
+        "eyeLookOutLeft": 0.5,
+        "eyeLookInRight": 0.5,
+        "eyeLookInLeft": -0.5,
+        "eyeLookOutRight": -0.5,
+    },
+    "gaze_up": {
+        "eyeLookUpLeft": 0.5,
+        "eyeLookUpRight": 0.5,
+        "eyeLookDownLeft": -0.5,
+        "eyeLookDownRight": -0.5,
+    },
 }
+"""Each measure read from the blendshape scores, as a weighted sum of them."""
 _MOUTH_LEFT, _MOUTH_RIGHT = BLENDSHAPE_INDEX["mouthLeft"], BLENDSHAPE_INDEX["mouthRight"]
 _MOUTH_ACTIVITY_COLUMNS: tuple[int, ...] = tuple(
     i for i, name in enumerate(BLENDSHAPE_NAMES) if name.startswith(("mouth", "jaw", "cheek"))
@@ -86,10 +114,11 @@ LOWER_FACE: tuple[str, ...] = (
 push the lower lids up)."""
 _BS_COLUMNS = np.array([M[name] for name in _BLENDSHAPE_MEASURES], dtype=np.intp)
 """Where each blendshape measure goes in the measure vector ..."""
-_BS_AVERAGE = np.zeros((len(_BLENDSHAPE_MEASURES), len(BLENDSHAPE_NAMES)))
-"""... and the averaging matrix that makes it from the 52 scores (one product per face)."""
-for _row, _sources in enumerate(_BLENDSHAPE_MEASURES.values()):
-    _BS_AVERAGE[_row, [BLENDSHAPE_INDEX[s] for s in _sources]] = 1.0 / len(_sources)
+_BS_WEIGHTS = np.zeros((len(_BLENDSHAPE_MEASURES), len(BLENDSHAPE_NAMES)))
+"""... and the weights that make it from the 52 scores (one product per face)."""
+for _row, _weights in enumerate(_BLENDSHAPE_MEASURES.values()):
+    for _name, _weight in _weights.items():
+        _BS_WEIGHTS[_row, BLENDSHAPE_INDEX[_name]] = _weight
 _MOUTH_ACTIVITY = np.array(_MOUTH_ACTIVITY_COLUMNS, dtype=np.intp)
 
 
@@ -145,7 +174,9 @@ def measure(face: Face) -> Vector:
     out[M["brow_outer_h"]] = (
         mid_y(fm.BROW_R_OUTER) - y[fm.EYE_R_OUTER] + mid_y(fm.BROW_L_OUTER) - y[fm.EYE_L_OUTER]
     ) / 2
-    out[M["eye_open"]] = (dist(fm.LID_R_UP, fm.LID_R_LOW) + dist(fm.LID_L_UP, fm.LID_L_LOW)) / 2
+    out[M["eye_open_r"]] = dist(fm.LID_R_UP, fm.LID_R_LOW)
+    out[M["eye_open_l"]] = dist(fm.LID_L_UP, fm.LID_L_LOW)
+    out[M["eye_open"]] = (out[M["eye_open_r"]] + out[M["eye_open_l"]]) / 2
     out[M["lower_lid"]] = (y[fm.LID_R_LOW] - corner_line_r + y[fm.LID_L_LOW] - corner_line_l) / 2
     out[M["iris_drop"]] = (corner_line_r - y[fm.IRIS_R] + corner_line_l - y[fm.IRIS_L]) / 2
     out[M["lip_red"]] = dist(fm.LIP_UP_OUTER, fm.LIP_UP_INNER) + dist(
@@ -159,7 +190,7 @@ def measure(face: Face) -> Vector:
     out[M["pitch"]] = face.pose.pitch
     out[M["yaw"]] = face.pose.yaw
     scores = face.blendshapes
-    out[_BS_COLUMNS] = _BS_AVERAGE @ scores
+    out[_BS_COLUMNS] = _BS_WEIGHTS @ scores
     out[M["bs_mouth_side"]] = float(max(scores[_MOUTH_LEFT], scores[_MOUTH_RIGHT]))
     out[M["mouth_activity"]] = float(np.sum(scores[_MOUTH_ACTIVITY]))
     return out

@@ -127,12 +127,10 @@ def read_take(
     participant: str,
     t: FloatArray,
     measures: FloatArray,
-    gaze: FloatArray,
-    eyes: FloatArray,
     thresholds: TakeEvents | None = None,
 ) -> TakeReading:
-    """Events and traces of one face sampled at times ``t`` (arrays laid out as in
-    `companion.cues.take_traces.resting_face`); see the module notes.
+    """Events and traces of one face sampled at times ``t`` (rows of ``measures``, the
+    `companion.cues.signals.MEASURES` vector of each sample); see the module notes.
 
     A face with fewer samples than a baseline needs (`BaselineConfig.min_samples`) has no
     resting face to be read against: its traces are 0 and it has no events.
@@ -147,8 +145,8 @@ def read_take(
     window_s = min(float(t[-1]) - t0, BASELINE_MAX_S)
     config = take_config(window_s)
     keep = window_mask(t, window_s)
-    rest = resting_face(measures[keep], gaze[keep], eyes[keep], config)
-    found = traces(measures, gaze, eyes, rest, config.units, max_yaw_deg=config.max_yaw_deg)
+    rest = resting_face(measures[keep], config)
+    found = traces(t, measures, rest, config)
     engine_events = replay_engine(participant, t, measures, config)
     brows = np.where(found["smile"] >= own.smile.on, 0.0, found["brows_lowered"])
     extra = [

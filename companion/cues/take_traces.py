@@ -21,13 +21,15 @@ import numpy as np
 import numpy.typing as npt
 
 from companion.cues.baseline import MAD_TO_SIGMA, Baseline
-from companion.cues.engine import CueConfig
+from companion.cues.engine import CueConfig, in_profile, unread_samples
 from companion.cues.scoring import CUES, MEASURE_FLOOR, C, Units, intensities
 from companion.cues.signals import LOWER_FACE, MEASURES, M
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
+_EACH_OPEN = [M["eye_open_r"], M["eye_open_l"]]
+_EACH_SQUINT = [M["bs_squint_r"], M["bs_squint_l"]]
 CALM = np.array([name in LOWER_FACE for name in MEASURES], dtype=bool)
 """The measures the baseline takes from the calmest frames, as the engine's baseline does."""
 JITTER_SPREADS = 3.0
@@ -72,8 +74,6 @@ class TraceUnits:
     """MediaPipe's squint score of either eye (a one-sided smile narrows one eye)."""
     eye_closed: float = 0.5
     """Eye opening this fraction below rest: closed (a blink, or eyes lowered)."""
-    pitch_deg: float = 12.0
-    """Head tilted this far up or down: off the lens (`Units.pitch_down_deg` is a nod down)."""
     eyes_side: float = 0.45
     """Eye-look score to either side: off the lens."""
     eyes_vertical: float = 0.4
@@ -97,8 +97,6 @@ class Rest:
     """Resting opening of the right and the left eye (see `resting_face`)."""
     each_squint: FloatArray
     """Resting squint score of the right and the left eye."""
-    gaze: FloatArray
-    """Resting eye-look scores (sideways, vertical)."""
 
     @property
     def centre(self) -> FloatArray:
@@ -113,23 +111,17 @@ class Rest:
         return self.baseline.spread
 
 
-def resting_face(
-    measures: FloatArray, gaze: FloatArray, eyes: FloatArray, config: CueConfig | None = None
-) -> Rest:
-    """The resting face of the samples ``measures`` (n, len(MEASURES)), ``gaze`` (n, 2) and
-    ``eyes`` (n, 4): per sample, the `MEASURES` vector; the eye-look scores sideways (to
-    the person's left positive) and vertical (up positive); the opening of the right and
-    the left eye (inter-ocular units) and their squint scores (as a recording keeps them,
-    `companion.offline.recording.FaceSeries`).
+def resting_face(measures: FloatArray, config: CueConfig | None = None) -> Rest:
+    """The resting face of the samples ``measures`` (n, len(MEASURES)).
 
     The baselines are the engine's, with ``config``: learned from the samples of a face not
-    turned towards profile (`CueConfig.max_yaw_deg`; all of them when there are none), the
-    closed-lips one from those with closed lips (`Units.lips_closed`).
+    turned towards profile (`companion.cues.engine.in_profile`; all of them when there are
+    none), the closed-lips one from those with closed lips (`Units.lips_closed`).
     """
     if len(measures) == 0:
         raise ValueError("a resting face needs at least one sample")
     cfg = config or CueConfig()
-    upright = np.abs(measures[:, M["yaw"]]) <= cfg.max_yaw_deg
+    upright = ~in_profile(measures, cfg)
     rows = measures[upright] if upright.any() else measures
     baseline = Baseline.from_samples(
         list(rows), MEASURE_FLOOR, cfg.baseline, M["mouth_activity"], CALM
@@ -144,17 +136,12 @@ def resting_face(
     )
     eyes_open = float(np.percentile(measures[:, M["eye_open"]], EYES_OPEN_PERCENTILE))
     lid = float(np.percentile(measures[:, M["lower_lid"]], EYES_ENGAGED_PERCENTILE))
-    each_open = np.maximum(np.percentile(eyes[:, :2], EYES_OPEN_PERCENTILE, axis=0), 1e-6)
-    each_squint = np.percentile(eyes[:, 2:], EYES_ENGAGED_PERCENTILE, axis=0)
+    each_open = np.maximum(
+        np.percentile(measures[:, _EACH_OPEN], EYES_OPEN_PERCENTILE, axis=0), 1e-6
+    )
+    each_squint = np.percentile(measures[:, _EACH_SQUINT], EYES_ENGAGED_PERCENTILE, axis=0)
     return Rest(
-        baseline,
-        closed,
-        jitter(measures),
-        max(eyes_open, 1e-6),
-        lid,
-        each_open,
-        each_squint,
-        np.median(gaze, axis=0),
+        baseline, closed, jitter(measures), max(eyes_open, 1e-6), lid, each_open, each_squint
     )
 
 
@@ -179,25 +166,25 @@ def engine_intensities(measures: FloatArray, rest: Rest, units: Units) -> FloatA
 
 
 def traces(
+    t: FloatArray,
     measures: FloatArray,
-    gaze: FloatArray,
-    eyes: FloatArray,
     rest: Rest,
-    units: Units | None = None,
+    config: CueConfig | None = None,
     own: TraceUnits | None = None,
-    max_yaw_deg: float = CueConfig().max_yaw_deg,
 ) -> dict[str, FloatArray]:
-    """`TRACE_NAMES` -> intensity per sample against ``rest`` (arrays as in `resting_face`).
+    """`TRACE_NAMES` -> intensity per sample of ``measures`` (rows taken at times ``t``)
+    against ``rest``, in the units of ``config`` (the engine's by default).
 
-    As in the cue engine, a face turned past ``max_yaw_deg`` or a look-away from its rest
-    is not read for movements of the face: those traces are 0 there (the eye closure and
-    the eye line itself are still read).
+    Where the engine would not read the face for movements of the face (`unread_samples`:
+    in profile, looking away, head tilted well up or down), those traces are 0 (the eye
+    closure and the eye line itself are still read).
     """
-    u = units or Units()
+    cfg = config or CueConfig()
+    u = cfg.units
     o = own or TraceUnits()
     x = measures
-    yaw = x[:, M["yaw"]]
-    turned = (np.abs(yaw) > max_yaw_deg) | (np.abs(yaw - rest.centre[M["yaw"]]) >= u.yaw_deg)
+    values = engine_intensities(x, rest, u)
+    turned = unread_samples(t, x, values, cfg)
 
     def read(trace: FloatArray) -> FloatArray:
         return np.where(turned, 0.0, trace)
@@ -221,8 +208,8 @@ def traces(
         ]
     )
     closure = 1.0 - x[:, M["eye_open"]] / rest.eyes_open
-    each_closure = (1.0 - eyes[:, :2] / rest.each_open).max(axis=1)
-    each_squint = (eyes[:, 2:] - rest.each_squint).max(axis=1)
+    each_closure = (1.0 - x[:, _EACH_OPEN] / rest.each_open).max(axis=1)
+    each_squint = (x[:, _EACH_SQUINT] - rest.each_squint).max(axis=1)
     narrowed = np.maximum.reduce(
         [
             np.maximum(closure, each_closure) / o.eye_narrow,
@@ -232,34 +219,38 @@ def traces(
     )
     return {
         "brows_lowered": read(brows),
-        "lips_pressed": read(engine_intensities(x, rest, u)[:, C["lip_press"]]),
+        "lips_pressed": read(values[:, C["lip_press"]]),
         "smile": read(smile),
         "eyes_narrowed": read(narrowed),
         "eye_closure": closure / o.eye_closed,
-        "off_lens": off_lens(x, gaze, rest, closure, u, o),
+        "off_lens": off_lens(x, values, rest, closure, cfg, o),
     }
 
 
 def off_lens(
     measures: FloatArray,
-    gaze: FloatArray,
+    values: FloatArray,
     rest: Rest,
     closure: FloatArray,
-    units: Units,
+    config: CueConfig,
     own: TraceUnits,
 ) -> FloatArray:
     """How far the eye line left the lens: head turned or tilted, eyes to the side, up or down.
 
-    Taken as the largest of the four, each against rest; the eyes' up and down count only
-    while the lids are not lower than the engine reads a gaze through (`Units.lids_low_open`;
-    lowered lids look like a downward gaze).
+    Taken as the largest of the four, each against rest. The head's are the engine's own
+    readings in ``values``: its `look_away` intensity, and its `head_down` intensity over
+    the tilt that stops it reading a face (`CueConfig.max_pitch`, up or down). The eyes' up
+    and down count only while the lids are not lower than the engine reads a gaze through
+    (`Units.lids_low_open`; lowered lids look like a downward gaze).
     """
-    yaw = np.abs(measures[:, M["yaw"]] - rest.centre[M["yaw"]]) / units.yaw_deg
-    pitch = np.abs(measures[:, M["pitch"]] - rest.centre[M["pitch"]]) / own.pitch_deg
-    side = np.abs(gaze[:, 0] - rest.gaze[0]) / own.eyes_side
-    readable = closure <= 1.0 - units.lids_low_open
-    vertical = np.where(readable, np.abs(gaze[:, 1] - rest.gaze[1]) / own.eyes_vertical, 0.0)
-    return np.asarray(np.maximum.reduce([yaw, pitch, side, vertical]), dtype=np.float64)
+    u = config.units
+    turn = values[:, C["look_away"]]
+    tilt = np.abs(values[:, C["head_down"]]) / config.max_pitch
+    side = np.abs(measures[:, M["gaze_side"]] - rest.centre[M["gaze_side"]]) / own.eyes_side
+    readable = closure <= 1.0 - u.lids_low_open
+    up = np.abs(measures[:, M["gaze_up"]] - rest.centre[M["gaze_up"]])
+    vertical = np.where(readable, up / own.eyes_vertical, 0.0)
+    return np.asarray(np.maximum.reduce([turn, tilt, side, vertical]), dtype=np.float64)
 
 
 def window_mask(t: FloatArray, seconds: float) -> BoolArray:

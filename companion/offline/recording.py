@@ -3,8 +3,8 @@
     recording = record_file(path, progress=bar)     # opens, runs, closes
     for index, t, rows in recording.samples(): ...  # frame by frame, for the cue engine
 
-Only small vectors are kept per face and frame (the cue measures, pose, blendshapes, eye
-scores and the box), never pixels, so a long recording fits in memory. Everything that
+Only small vectors are kept per face and frame (the cue measures, pose, blendshapes and
+the box), never pixels, so a long recording fits in memory. Everything that
 reads a whole video records it once with this module and works on the `Recording`:
 `companion analyze` replays the cue engine over it (`companion.offline.analysis`), the
 evaluation and the tuning search replay it under other settings, and the self-tape review
@@ -23,7 +23,6 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from companion import facemesh as fm
 from companion.capture.video import VideoFileSource
 from companion.cues.baseline import BaselineConfig
 from companion.cues.signals import MEASURES, measure
@@ -31,8 +30,6 @@ from companion.model import BLENDSHAPE_NAMES, Box, Face
 from companion.vision.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
-
-_EYE_R, _EYE_L = [fm.EYE_R_OUTER, fm.EYE_R_INNER], [fm.EYE_L_INNER, fm.EYE_L_OUTER]
 
 FloatArray = npt.NDArray[np.float64]
 Float32Array = npt.NDArray[np.float32]
@@ -55,14 +52,8 @@ class FaceSeries:
     """Index of the video frame each sample came from."""
     measures: FloatArray
     """`companion.cues.signals.MEASURES` per sample, shape (n, len(MEASURES))."""
-    gaze: FloatArray
-    """Eye-look scores per sample, shape (n, 2): sideways (to the person's left is
-    positive) and vertical (up is positive), each from -1 to 1."""
     boxes: FloatArray
     """Face box per sample, shape (n, 4): x, y, w, h in video pixels."""
-    eyes: FloatArray
-    """Each eye on its own per sample, shape (n, 4): opening of the right and the left eye
-    (inter-ocular units) and their squint scores (a one-sided smile narrows one eye)."""
     pose: FloatArray
     """Head pose per sample, shape (n, 3): yaw, pitch and roll in degrees."""
     blendshapes: Float32Array
@@ -73,9 +64,7 @@ class FaceSeries:
         shapes = {
             "frame": (self.frame.shape, (n,)),
             "measures": (self.measures.shape, (n, len(MEASURES))),
-            "gaze": (self.gaze.shape, (n, 2)),
             "boxes": (self.boxes.shape, (n, 4)),
-            "eyes": (self.eyes.shape, (n, 4)),
             "pose": (self.pose.shape, (n, 3)),
             "blendshapes": (self.blendshapes.shape, (n, len(BLENDSHAPE_NAMES))),
         }
@@ -98,9 +87,7 @@ class FaceSeries:
             t=self.t[keep],
             frame=self.frame[keep],
             measures=self.measures[keep],
-            gaze=self.gaze[keep],
             boxes=self.boxes[keep],
-            eyes=self.eyes[keep],
             pose=self.pose[keep],
             blendshapes=self.blendshapes[keep],
         )
@@ -175,9 +162,7 @@ def _column_slices(widths: dict[str, int]) -> dict[str, slice]:
     return out
 
 
-_SLICES = _column_slices(
-    {"t": 1, "frame": 1, "measures": len(MEASURES), "gaze": 2, "boxes": 4, "eyes": 4, "pose": 3}
-)
+_SLICES = _column_slices({"t": 1, "frame": 1, "measures": len(MEASURES), "boxes": 4, "pose": 3})
 """Where each part of a sample sits in a row of `_Rows`' float array."""
 _WIDTH = max(s.stop for s in _SLICES.values())
 
@@ -204,9 +189,7 @@ class _Rows:
         row[_SLICES["t"]] = face.t
         row[_SLICES["frame"]] = frame_index
         row[_SLICES["measures"]] = x
-        row[_SLICES["gaze"]] = eye_line(face)
         row[_SLICES["boxes"]] = (b.x, b.y, b.w, b.h)
-        row[_SLICES["eyes"]] = each_eye(face)
         row[_SLICES["pose"]] = (pose.yaw, pose.pitch, pose.roll)
         self._scores[self.n] = face.blendshapes
         self.n += 1
@@ -222,41 +205,10 @@ class _Rows:
             t=column("t")[:, 0],
             frame=column("frame")[:, 0].astype(np.int64),
             measures=column("measures"),
-            gaze=column("gaze"),
             boxes=column("boxes"),
-            eyes=column("eyes"),
             pose=column("pose"),
             blendshapes=self._scores[: self.n].copy(),
         )
-
-
-def eye_line(face: Face) -> tuple[float, float]:
-    """Where the eyes look, from MediaPipe's eye-look scores: (sideways, vertical).
-
-    Sideways is positive towards the person's left (their left eye looks out, the right
-    one in); vertical is positive upwards.
-    """
-    b = face.blendshape
-    side = (
-        b("eyeLookOutLeft") + b("eyeLookInRight") - b("eyeLookInLeft") - b("eyeLookOutRight")
-    ) / 2
-    up = b("eyeLookUpLeft") + b("eyeLookUpRight") - b("eyeLookDownLeft") - b("eyeLookDownRight")
-    return float(side), float(up / 2)
-
-
-def each_eye(face: Face) -> tuple[float, float, float, float]:
-    """Opening of the right and the left eye over the inter-ocular distance, and their squints.
-
-    "Right" is the person's right (the left of the image).
-    """
-    p = face.landmarks[:, :2].astype(np.float64)
-    iod = float(np.linalg.norm(p[_EYE_L].mean(axis=0) - p[_EYE_R].mean(axis=0)))
-    if not iod > 0:
-        return (0.0, 0.0, 0.0, 0.0)
-    right = float(np.linalg.norm(p[fm.LID_R_UP] - p[fm.LID_R_LOW])) / iod
-    left = float(np.linalg.norm(p[fm.LID_L_UP] - p[fm.LID_L_LOW])) / iod
-    b = face.blendshape
-    return (right, left, b("eyeSquintRight"), b("eyeSquintLeft"))
 
 
 def record(

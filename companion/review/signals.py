@@ -13,4 +13,4 @@ from companion.offline.recording import FaceSeries
 
 def analyse_face(series: FaceSeries) -> TakeReading:
     """Events and traces of one face against its own resting face (`read_take`)."""
-    return read_take(series.participant, series.t, series.measures, series.gaze, series.eyes)
+    return read_take(series.participant, series.t, series.measures)
