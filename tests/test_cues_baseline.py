@@ -269,6 +269,21 @@ def test_a_face_is_not_read_until_its_look_away_has_ended() -> None:
     ]
 
 
+def test_a_blink_is_read_from_the_eye_opening_and_a_double_blink_is_two() -> None:
+    # the blink score never moves (as on many faces); the lids close to a fifth of their
+    # opening for 0.1 s, twice 0.1 s apart, then once for a whole second (eyes closed)
+    engine = CueEngine()
+    events = []
+    for i in range(300):
+        t = i / FPS
+        x = _rest()
+        if 4.0 <= t < 4.1 or 4.2 <= t < 4.3 or 6.0 <= t < 7.0:
+            x[M["eye_open"]] *= 0.2
+        events += engine.update_measures(t, {"p1": x}).events
+    events += engine.finish(10.0).events
+    assert [(e.cue, round(e.start, 1)) for e in events] == [("blink", 4.0), ("blink", 4.2)]
+
+
 def test_participants_have_their_own_baselines_and_can_be_forgotten() -> None:
     engine = CueEngine()
     wide = _rest()

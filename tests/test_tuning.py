@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from companion.capture.video import VideoFileSource
 from companion.cues.engine import CueConfig, CueEngine
 from companion.cues.rules import load_rules
@@ -32,7 +34,10 @@ def test_the_default_settings_are_the_engines_own() -> None:
     louder = config_for({"on": 0.8, "lip_scale": 1.3})
     assert louder.events.on == 0.8 and louder.events.off == 0.8 * 0.6
     assert louder.units.press == CueConfig().units.press * 1.3
-    assert louder.per_cue["blink"].min_duration_s == CueConfig().per_cue["blink"].min_duration_s
+    blink = CueConfig().per_cue["blink"]
+    assert louder.per_cue["blink"].min_duration_s == blink.min_duration_s
+    assert louder.per_cue["blink"].merge_gap_s == blink.merge_gap_s
+    assert louder.per_cue["blink"].off == pytest.approx(blink.off * 0.8)
 
 
 def test_descent_finds_the_best_value_of_each_setting_in_turn() -> None:

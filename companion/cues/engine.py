@@ -50,8 +50,10 @@ _LOOK_AWAY = CUES.index("look_away")
 _HEAD_DOWN = CUES.index("head_down")
 
 _DEFAULT_EVENTS: dict[str, EventParams] = {
-    "blink": EventParams(min_duration_s=0.05, max_duration_s=0.5),
+    "blink": EventParams(off=0.7, min_duration_s=0.0, merge_gap_s=0.0, max_duration_s=0.5),
 }
+"""A blink is closed for one frame up to half a second (longer is eyes closed) and blinks
+are never joined: a quick double blink is two, for a blink rate."""
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,9 @@ class Units:
     yaw_deg: float = 20.0
     sneer: float = 0.2
     blink: float = 0.45
+    eye_closed: float = 0.5
+    """Eye opening this fraction below rest: closed (a blink reads the blink score or this,
+    whichever is clearer: the score barely moves on many faces)."""
     lids_low_blink: float = 0.25
     """Blink score this far above baseline: lids too low to read the gaze."""
     lids_low_open: float = 0.7
@@ -197,7 +200,8 @@ def intensities(
         out[C["brow_lower"]] = min(out[C["brow_lower"]], 0.0)
     asym = abs(d[M["bs_smile_r"]] - d[M["bs_smile_l"]]) / u.smile_asym
     out[C["one_sided_smile"]] = min(asym, out[C["smile"]])
-    out[C["blink"]] = rise("bs_blink", u.blink)
+    closure = 1.0 - x[M["eye_open"]] / max(float(rest[M["eye_open"]]), 1e-6)
+    out[C["blink"]] = max(rise("bs_blink", u.blink), closure / u.eye_closed)
     out[C["look_away"]] = max(rise("yaw", u.yaw_deg), fall("yaw", u.yaw_deg))
     return out
 

@@ -13,8 +13,6 @@ A take is also read for what the live engine does not read, in the engine's voca
 and with the engine's event logic (`companion.cues.events.find_spans`), thresholds in
 `TakeEvents`:
 
-- ``blink``, from the eye opening (the engine's blink reads a blendshape that barely moves
-  on many faces);
 - ``look_away``: head turned or tilted, or eyes to the side, up or down, off the lens;
 - ``gaze_down``: eyes lowered or closed and held there (longer than a blink);
 - ``brow_lower`` as MediaPipe's brow-down score sees it too, and ``smile`` from either lip
@@ -75,13 +73,6 @@ class TakeEvents:
     so their thresholds are the take's own.
     """
 
-    blink: EventParams = field(
-        default_factory=lambda: EventParams(
-            on=1.0, off=0.7, min_duration_s=0.0, merge_gap_s=0.0, max_duration_s=0.5
-        )
-    )
-    """Eyes closed from one frame up to half a second; blinks are never joined (a quick
-    double blink is two, for the blink rate)."""
     eyes_lowered: EventParams = field(
         default_factory=lambda: EventParams(
             on=1.0, off=0.7, min_duration_s=0.7, merge_gap_s=0.2, needs_onset=False
@@ -150,7 +141,6 @@ def read_take(
     engine_events = replay_engine(participant, t, measures, config)
     brows = np.where(found["smile"] >= own.smile.on, 0.0, found["brows_lowered"])
     extra = [
-        *_events(participant, "blink", t, found["eye_closure"], own.blink),
         *_events(participant, "gaze_down", t, found["eye_closure"], own.eyes_lowered),
         *_events(participant, "look_away", t, found["off_lens"], own.off_lens),
         *_events(participant, "brow_lower", t, brows, own.brows),

@@ -72,8 +72,6 @@ class TraceUnits:
     """Eye opening this fraction below rest: narrowed."""
     squint_score: float = 0.15
     """MediaPipe's squint score of either eye (a one-sided smile narrows one eye)."""
-    eye_closed: float = 0.5
-    """Eye opening this fraction below rest: closed (a blink, or eyes lowered)."""
     eyes_side: float = 0.45
     """Eye-look score to either side: off the lens."""
     eyes_vertical: float = 0.4
@@ -222,7 +220,7 @@ def traces(
         "lips_pressed": read(values[:, C["lip_press"]]),
         "smile": read(smile),
         "eyes_narrowed": read(narrowed),
-        "eye_closure": closure / o.eye_closed,
+        "eye_closure": closure / u.eye_closed,
         "off_lens": off_lens(x, values, rest, closure, cfg, o),
     }
 

@@ -78,21 +78,23 @@ def config_for(params: Params) -> CueConfig:
         chin_raise=u.chin_raise * lip,
     )
 
-    def tuned(events: EventParams, min_duration_s: float) -> EventParams:
-        return replace(
-            events,
-            on=p["on"],
-            off=p["on"] * p["off_ratio"],
-            merge_gap_s=p["merge_gap_s"],
-            min_duration_s=min_duration_s,
-        )
+    def own(events: EventParams) -> EventParams:
+        # A cue with event settings of its own (`CueConfig.per_cue`) keeps them, its
+        # thresholds moved with the search's.
+        k = p["on"] / base.events.on
+        return replace(events, on=events.on * k, off=events.off * k)
 
     return replace(
         base,
         units=units,
-        events=tuned(base.events, p["min_duration_s"]),
-        # a cue with durations of its own (blink) keeps them
-        per_cue={cue: tuned(e, e.min_duration_s) for cue, e in base.per_cue.items()},
+        events=replace(
+            base.events,
+            on=p["on"],
+            off=p["on"] * p["off_ratio"],
+            merge_gap_s=p["merge_gap_s"],
+            min_duration_s=p["min_duration_s"],
+        ),
+        per_cue={cue: own(e) for cue, e in base.per_cue.items()},
         baseline=replace(base.baseline, calm_fraction=p["calm_fraction"]),
         speech_factor=p["speech_factor"],
         speech_min_s=p["speech_min_s"],
