@@ -246,6 +246,22 @@ def test_a_face_tilted_well_up_or_down_is_not_read(pitch: float) -> None:
     ]
 
 
+def test_a_movement_held_through_a_nod_is_one_movement() -> None:
+    # Brows drawn down from 3 s to 6 s, with the head tilted 15 degrees from 4 s to 5 s:
+    # the nod hides the brows for a second, it does not end the movement and start another.
+    engine = CueEngine()
+    events = []
+    for i in range(300):
+        t = i / FPS
+        x = _frown() if 3.0 <= t < 6.0 else _rest()
+        if 4.0 <= t < 5.0:
+            x = _nodded(x, 15.0)
+        events += engine.update_measures(t, {"p1": x}).events
+    events += engine.finish(10.0).events
+    brows = [(round(e.start, 1), round(e.end, 1)) for e in events if e.cue == "brow_lower"]
+    assert brows == [(3.0, 6.0)]
+
+
 def test_a_face_is_not_read_until_its_look_away_has_ended() -> None:
     # Turned 30 degrees, then back to 14 (0.7 of a turn: the look-away is still under way),
     # with brows drawn down on the way back: not read. Drawn down once at rest: read.

@@ -253,7 +253,12 @@ class _Person:
         if turned:
             values[_FACE_CUES] = 0.0
         self.reading = Reading(rest.copy(), values.copy())
-        for cue, value in zip(CUES, values, strict=True):
+        for cue, value, of_face in zip(CUES, values, _FACE_CUES, strict=True):
+            if turned and of_face:
+                # Not read is not at rest: the face's movements skip this frame as if it
+                # were not sampled, so a movement held through a nod is one event and
+                # one still there when the head comes back does not start there.
+                continue
             detector = self.detectors[cue]
             if cue in cfg.speech_cues:
                 strict_on = cfg.params(cue).on * cfg.speech_factor
