@@ -226,10 +226,10 @@ def _nodded(x: np.ndarray, pitch: float) -> np.ndarray:
 
 @pytest.mark.parametrize("pitch", [15.0, -15.0])
 def test_a_face_tilted_well_up_or_down_is_not_read(pitch: float) -> None:
-    # The same drawn brows, once with the head tilted 15 degrees (past `max_pitch`) and
+    # The same drawn brows, once with the head tilted 15 degrees (past `tilt_deg`) and
     # once with it tilted 5 (within): only the second is a brow movement.
     engine = CueEngine()
-    assert 5.0 < engine.config.max_pitch * engine.config.units.pitch_down_deg < 15.0
+    assert 5.0 < engine.config.units.tilt_deg < 15.0
     events = []
     for i in range(300):
         t = i / FPS
@@ -241,8 +241,28 @@ def test_a_face_tilted_well_up_or_down_is_not_read(pitch: float) -> None:
             x = _rest()
         events += engine.update_measures(t, {"p1": x}).events
     events += engine.finish(10.0).events
-    assert [(e.cue, round(e.start, 1)) for e in events if e.cue != "head_down"] == [
+    pose = ("head_down", "look_away")
+    assert [(e.cue, round(e.start, 1)) for e in events if e.cue not in pose] == [
         ("brow_lower", 6.5)
+    ]
+    assert ("look_away", 3.0) in [(e.cue, round(e.start, 1)) for e in events]
+
+
+def test_eyes_that_look_away_are_a_look_away_and_leave_the_face_read() -> None:
+    # the eyes turn to the side for a second (the head stays), with brows drawn down
+    engine = CueEngine()
+    events = []
+    for i in range(300):
+        t = i / FPS
+        x = _rest()
+        if 4.0 <= t < 5.0:
+            x = _frown() if 4.3 <= t < 4.8 else x
+            x[M["gaze_side"]] = 0.6
+        events += engine.update_measures(t, {"p1": x}).events
+    events += engine.finish(10.0).events
+    assert sorted((round(e.start, 1), e.cue) for e in events) == [
+        (4.0, "look_away"),
+        (4.3, "brow_lower"),
     ]
 
 

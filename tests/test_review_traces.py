@@ -167,7 +167,7 @@ def _frown(rows: Table, frames: slice) -> None:
 @pytest.mark.parametrize("pitch", [15.0, -15.0])
 def test_a_take_reads_a_nodded_face_as_the_engine_does(pitch: float) -> None:
     # the same frown twice: with the head tilted 15 degrees (past the engine's
-    # `max_pitch`), then facing the lens; neither the engine nor the traces read the first
+    # `Units.tilt_deg`), then facing the lens; neither the engine nor the traces read the first
     rows = _at_rest()
     nod = slice(40, 70)
     rows[nod, M["pitch"]] = pitch

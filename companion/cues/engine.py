@@ -10,10 +10,9 @@ and corrected from their recent frames once they have been seen a while (`Baseli
 Until it is ready nothing is scored for them (``ready[pid]`` is False). When it becomes
 ready, the warm-up frames are scored against it, so a movement in the very first seconds
 is still reported, late, in that update. After that every frame is scored as it comes.
-A face turned away, in profile, while looking away from where it rests or with its head
-tilted well up or down (see `CueConfig.max_yaw_deg` and `CueConfig.max_pitch`), counts
-neither towards the warm-up nor the baseline, and only its head movements (`look_away`,
-`head_down`) are read.
+A face in profile, or with its head turned or tilted away from where it rests (see
+`CueConfig.max_yaw_deg`), counts neither towards the warm-up nor the baseline, and only
+where it looks (`look_away`, `head_down`) is read.
 """
 
 from __future__ import annotations
@@ -27,7 +26,14 @@ import numpy as np
 from companion.cues.baseline import Baseline, BaselineConfig, Mask, Vector
 from companion.cues.events import EventDetector, EventParams, RawEvent, acceptable
 from companion.cues.rules import ClusterMatcher, Pattern, load_rules
-from companion.cues.scoring import CUES, MEASURE_FLOOR, Units, frozen_measures, intensities
+from companion.cues.scoring import (
+    CUES,
+    MEASURE_FLOOR,
+    Units,
+    frozen_measures,
+    head_away,
+    intensities,
+)
 from companion.cues.signals import LOWER_FACE, MEASURES, M, measure
 from companion.cues.speech import SpeechConfig, SpeechState
 from companion.model import Cluster, CueEvent, Face
@@ -46,14 +52,15 @@ face's muscles, not its direction, are what the neutral is for."""
 _POSE_CUES = frozenset({"look_away", "head_down"})
 _FACE_CUES = np.array([cue not in _POSE_CUES for cue in CUES], dtype=bool)
 """The cues read from the face itself rather than from where the head points."""
-_LOOK_AWAY = CUES.index("look_away")
-_HEAD_DOWN = CUES.index("head_down")
 
 _DEFAULT_EVENTS: dict[str, EventParams] = {
     "blink": EventParams(off=0.7, min_duration_s=0.0, merge_gap_s=0.0, max_duration_s=0.5),
+    "look_away": EventParams(min_duration_s=0.3, merge_gap_s=0.3),
 }
 """A blink is closed for one frame up to half a second (longer is eyes closed) and blinks
-are never joined: a quick double blink is two, for a blink rate."""
+are never joined: a quick double blink is two, for a blink rate. A look away lasts long
+enough to see (a glance is not one) and the eyes passing the lens on the way does not
+split it."""
 
 
 @dataclass(frozen=True)
@@ -82,16 +89,16 @@ class CueConfig:
     max_yaw_deg: float = 40.0
     """A face turned further than this from the camera (towards profile) is not read for
     facial movements, nor learned from: its far side is hidden and its landmarks guessed.
-    Nor is a face while it looks away (`look_away` at 1 or more, a turn of `Units.yaw_deg`
-    from where it rests): the pose correction of the measures is least trusted on a turn,
-    and on the clips tried, turns were read as drawn brows and pressed lips. The face stays
-    unread until the look-away event has ended, not only while the turn is at 1 or more:
-    on the way back the turn is smaller but the correction no better."""
-    max_pitch: float = 1.5
-    """Nor is a face read while its head is tilted up or down this far from where it rests,
-    in `head_down` units (`Units.pitch_down_deg` each, so at least 12 degrees): a nod moves
-    the brows and lips in the image as much as the movements looked for, and on the clips
-    tried, false clusters on neutral talkers came as their heads went down."""
+    Nor is a face while its head looks away (`companion.cues.scoring.head_away` at 1 or
+    more: a turn of `Units.yaw_deg` or a tilt of `Units.tilt_deg` from where it rests): the
+    pose correction of the measures is least trusted on a turn or a nod, and on the clips
+    tried, turns were read as drawn brows and pressed lips and false clusters on neutral
+    talkers came as their heads went down. The face stays unread until the head's turn is
+    over (an event of the turn with `look_away`'s thresholds has ended), not only
+    while it is at 1 or more: on the way back the turn is smaller but the correction no
+    better. A tilt stops the reading only while it lasts (kept unread until the tilt was
+    over, a self-tape lost a frown held with the head down). Eyes that look away leave the
+    face's landmarks as they are: they do not stop it being read."""
 
     def params(self, cue: str) -> EventParams:
         """Event thresholds of one cue."""
@@ -145,33 +152,30 @@ def in_profile(measures: Vector, config: CueConfig) -> Mask:
     return np.asarray(np.abs(measures[..., M["yaw"]]) > config.max_yaw_deg)
 
 
-def unread(measures: Vector, values: Vector, looking_away: Mask | bool, config: CueConfig) -> Mask:
-    """Whether each face is not read for facial movements, only for its head's: in profile,
-    looking away (its `look_away` intensity at 1 or more, or a look-away event under way,
-    ``looking_away``) or with its head tilted up or down by `CueConfig.max_pitch`.
+def unread(measures: Vector, head: Vector, turning: Mask | bool, config: CueConfig) -> Mask:
+    """Whether each face is not read for facial movements, only for where it looks: in
+    profile (`in_profile`), its head turned or tilted away (``head``, its
+    `companion.cues.scoring.head_away`, at 1 or more) or a turn of the head still under
+    way (``turning``); see `CueConfig.max_yaw_deg` for why.
 
-    ``measures`` are `MEASURES` vectors and ``values`` their cue intensities (`CUES`), one
-    face or one per row. The one rule of the engine, and of the whole-take traces that
-    must agree with it (see `CueConfig.max_yaw_deg` for why).
+    ``measures`` are `MEASURES` vectors, one face or one per row. The one rule of the
+    engine, and of the whole-take traces that must agree with it.
     """
     return np.asarray(
-        in_profile(measures, config)
-        | (values[..., _LOOK_AWAY] >= 1.0)
-        | np.asarray(looking_away, dtype=bool)
-        | (np.abs(values[..., _HEAD_DOWN]) >= config.max_pitch)
+        in_profile(measures, config) | (head.max(axis=-1) >= 1.0) | np.asarray(turning, dtype=bool)
     )
 
 
-def unread_samples(t: Vector, measures: Vector, values: Vector, config: CueConfig) -> Mask:
-    """`unread` for a recorded face's samples at times ``t`` (rows of ``measures`` and their
-    intensities ``values``), with look-away events found as the engine finds them: a
-    sample is unread when the event was under way as it came."""
+def unread_samples(t: Vector, measures: Vector, head: Vector, config: CueConfig) -> Mask:
+    """`unread` for a recorded face's samples at times ``t`` (rows of ``measures`` and of
+    their ``head`` values), with the head's turns followed as the engine follows them: a
+    sample is unread when a turn was under way as it came."""
     detector = EventDetector(config.params("look_away"))
-    looking_away = np.zeros(len(t), dtype=bool)
-    for i, (ti, v) in enumerate(zip(t.tolist(), values[:, _LOOK_AWAY].tolist(), strict=True)):
-        looking_away[i] = detector.active
+    turning = np.zeros(len(t), dtype=bool)
+    for i, (ti, v) in enumerate(zip(t.tolist(), head[:, 0].tolist(), strict=True)):
+        turning[i] = detector.active
         detector.update(ti, v)
-    return unread(measures, values, looking_away, config)
+    return unread(measures, head, turning, config)
 
 
 class _Person:
@@ -185,6 +189,9 @@ class _Person:
         )
         self.speech = SpeechState(config.speech)
         self.detectors = {cue: EventDetector(config.params(cue)) for cue in CUES}
+        self.head_turn = EventDetector(config.params("look_away"))
+        """The head's turns (`head_away`), which keep the face unread while under way (a
+        tilt does not: a face that nods while it frowns is read as soon as it is back)."""
         self.matcher = ClusterMatcher(patterns)
         self.closed: Baseline | None = None
         """Baseline of the frames with closed lips (None: too few in the warm-up)."""
@@ -228,6 +235,7 @@ class _Person:
 
     def close(self, events: list[CueEvent], clusters: list[Cluster]) -> None:
         self.away = True
+        self.head_turn.finish()
         for cue, detector in self.detectors.items():
             self._emit(cue, detector.finish(), events, clusters)
 
@@ -249,7 +257,9 @@ class _Person:
             self.baseline.spread,
         )
         cfg = self.config
-        turned = bool(unread(x, values, self.detectors["look_away"].active, cfg))
+        head = head_away(x, rest, cfg.units, self.baseline.spread)
+        turned = bool(unread(x, head, self.head_turn.active, cfg))
+        self.head_turn.update(t, float(head[0]))
         if turned:
             values[_FACE_CUES] = 0.0
         self.reading = Reading(rest.copy(), values.copy())

@@ -61,7 +61,7 @@ CUE_MEASURES: dict[str, tuple[str, ...]] = {
     "eye_smile": ("lower_lid", "eye_open", "bs_blink"),
     "one_sided_smile": ("bs_smile_r", "bs_smile_l"),
     "blink": ("bs_blink", "eye_open"),
-    "look_away": ("yaw",),
+    "look_away": ("yaw", "pitch", "gaze_side", "gaze_up"),
 }
 """Which measures each cue reads: those stay frozen in the baseline while its event lasts."""
 
@@ -104,6 +104,13 @@ class Units:
     corner_rise: float = 0.03
     pitch_down_deg: float = 8.0
     yaw_deg: float = 20.0
+    tilt_deg: float = 12.0
+    """Head tilted up or down this far from rest: looking away (a nod down by
+    `pitch_down_deg` is a `head_down` before it is a look away)."""
+    eyes_side: float = 0.45
+    """Eye-look score to either side (both eyes, -1 to 1): looking away."""
+    eyes_vertical: float = 0.4
+    """Eye-look score up or down (both eyes, -1 to 1): looking away."""
     sneer: float = 0.2
     blink: float = 0.45
     eye_closed: float = 0.5
@@ -202,8 +209,29 @@ def intensities(
     out[C["one_sided_smile"]] = min(asym, out[C["smile"]])
     closure = 1.0 - x[M["eye_open"]] / max(float(rest[M["eye_open"]]), 1e-6)
     out[C["blink"]] = max(rise("bs_blink", u.blink), closure / u.eye_closed)
-    out[C["look_away"]] = max(rise("yaw", u.yaw_deg), fall("yaw", u.yaw_deg))
+    # Gaze off the camera: the head turned or tilted, or the eyes to the side, up or down
+    # (up and down only while the lids are not low: lowered lids look like a downward gaze).
+    eyes_side = abs(rise("gaze_side", u.eyes_side))
+    eyes_vertical = 0.0 if lids_low else abs(rise("gaze_up", u.eyes_vertical))
+    out[C["look_away"]] = max(float(head_away(x, rest, u, spread).max()), eyes_side, eyes_vertical)
     return out
+
+
+def head_away(x: Vector, rest: Vector, units: Units, spread: Vector | None = None) -> Vector:
+    """How far the head is turned (`Units.yaw_deg`) and tilted up or down
+    (`Units.tilt_deg`) from ``rest``, in units of a look away: the last axis holds the turn
+    and the tilt. ``x`` is one `MEASURES` vector or one per row, ``spread`` as in
+    `intensities`.
+
+    The head's part of `look_away`, and what stops the engine reading a face
+    (`companion.cues.engine.unread`): eyes that look away leave the face as it is.
+    """
+    i, j = M["yaw"], M["pitch"]
+    turn, tilt = units.yaw_deg, units.tilt_deg
+    if spread is not None:
+        turn = max(turn, units.rest_spreads * float(spread[i]))
+        tilt = max(tilt, units.rest_spreads * float(spread[j]))
+    return np.stack([np.abs(x[..., i] - rest[i]) / turn, np.abs(x[..., j] - rest[j]) / tilt], -1)
 
 
 def frozen_measures(active: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:

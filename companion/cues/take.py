@@ -13,7 +13,6 @@ A take is also read for what the live engine does not read, in the engine's voca
 and with the engine's event logic (`companion.cues.events.find_spans`), thresholds in
 `TakeEvents`:
 
-- ``look_away``: head turned or tilted, or eyes to the side, up or down, off the lens;
 - ``gaze_down``: eyes lowered or closed and held there (longer than a blink);
 - ``brow_lower`` as MediaPipe's brow-down score sees it too, and ``smile`` from either lip
   corner against the take's rest; where the engine has an event of the same cue at the
@@ -31,6 +30,7 @@ import numpy.typing as npt
 from companion.cues.baseline import BaselineConfig
 from companion.cues.engine import CueConfig, CueEngine
 from companion.cues.events import EventParams, find_spans
+from companion.cues.scoring import CUES
 from companion.cues.take_traces import TRACE_NAMES, resting_face, traces, window_mask
 from companion.model import CueEvent
 
@@ -51,12 +51,13 @@ def take_config(window_s: float) -> CueConfig:
     seconds and its calm frames the calmer `CALM_FRACTION` (see the module notes).
 
     The engine is replayed with it and the traces' resting face is learned with it, so the
-    two share one resting face.
+    two share one resting face. Its events need no onset (`_as_recorded`).
     """
     base = CueConfig()
     # The warm-up ends at the sample that reaches window_s; a hair less makes sure it does.
     warmup = replace(base.baseline, warmup_s=max(0.0, window_s - 1e-6), calm_fraction=CALM_FRACTION)
-    return replace(base, baseline=warmup)
+    per_cue = {cue: _as_recorded(cue) for cue in CUES}
+    return replace(base, baseline=warmup, per_cue=per_cue)
 
 
 def _as_recorded(cue: str) -> EventParams:
@@ -68,9 +69,9 @@ def _as_recorded(cue: str) -> EventParams:
 class TakeEvents:
     """Thresholds of the events only a take is read for (traces in units of a clear movement).
 
-    ``brows`` and ``smile`` are the engine's own for those cues. The others read traces that
-    are no engine cue's intensity (the eye opening; the eye line, head and eyes together),
-    so their thresholds are the take's own.
+    ``brows`` and ``smile`` are the engine's own for those cues. ``eyes_lowered`` reads the
+    eye closure held longer than a blink, which is no engine cue's intensity, so its
+    thresholds are the take's own.
     """
 
     eyes_lowered: EventParams = field(
@@ -79,12 +80,6 @@ class TakeEvents:
         )
     )
     """Eyes closed or lowered for longer than a blink."""
-    off_lens: EventParams = field(
-        default_factory=lambda: EventParams(
-            on=1.0, off=0.7, min_duration_s=0.3, merge_gap_s=0.3, needs_onset=False
-        )
-    )
-    """Eye line off the lens for long enough to see on the take."""
     brows: EventParams = field(default_factory=lambda: _as_recorded("brow_lower"))
     smile: EventParams = field(default_factory=lambda: _as_recorded("smile"))
 
@@ -142,7 +137,6 @@ def read_take(
     brows = np.where(found["smile"] >= own.smile.on, 0.0, found["brows_lowered"])
     extra = [
         *_events(participant, "gaze_down", t, found["eye_closure"], own.eyes_lowered),
-        *_events(participant, "look_away", t, found["off_lens"], own.off_lens),
         *_events(participant, "brow_lower", t, brows, own.brows),
         *_events(participant, "smile", t, found["smile"], own.smile),
     ]

@@ -8,9 +8,9 @@ movement), and a second baseline of the frames with closed lips.
 
 Each trace is in units of a clear movement, 0 at rest and 1 for a clear movement, as in the
 cue engine, with the engine's units (`companion.cues.scoring.Units`). "Lips pressed" is the
-engine's own ``lip_press`` intensity. The other traces read more than the engine does (the
-brow-down score, each lip corner and each eye on its own, the eye-look scores); the units
-only they need are in `TraceUnits`.
+engine's own ``lip_press`` intensity and "off the lens" its ``look_away``. The other traces
+read more than the engine does (the brow-down score, each lip corner and each eye on its
+own); the units only they need are in `TraceUnits`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from companion.cues.baseline import MAD_TO_SIGMA, Baseline
 from companion.cues.engine import CueConfig, in_profile, unread_samples
-from companion.cues.scoring import CUES, MEASURE_FLOOR, C, Units, intensities
+from companion.cues.scoring import CUES, MEASURE_FLOOR, C, Units, head_away, intensities
 from companion.cues.signals import LOWER_FACE, MEASURES, M
 
 FloatArray = npt.NDArray[np.float64]
@@ -72,10 +72,6 @@ class TraceUnits:
     """Eye opening this fraction below rest: narrowed."""
     squint_score: float = 0.15
     """MediaPipe's squint score of either eye (a one-sided smile narrows one eye)."""
-    eyes_side: float = 0.45
-    """Eye-look score to either side: off the lens."""
-    eyes_vertical: float = 0.4
-    """Eye-look score up or down: off the lens."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,15 +170,15 @@ def traces(
     against ``rest``, in the units of ``config`` (the engine's by default).
 
     Where the engine would not read the face for movements of the face (`unread_samples`:
-    in profile, looking away, head tilted well up or down), those traces are 0 (the eye
-    closure and the eye line itself are still read).
+    in profile, or the head turned or tilted away), those traces are 0 (the eye closure
+    and the eye line itself are still read).
     """
     cfg = config or CueConfig()
     u = cfg.units
     o = own or TraceUnits()
     x = measures
     values = engine_intensities(x, rest, u)
-    turned = unread_samples(t, x, values, cfg)
+    turned = unread_samples(t, x, head_away(x, rest.centre, u, rest.spread), cfg)
 
     def read(trace: FloatArray) -> FloatArray:
         return np.where(turned, 0.0, trace)
@@ -221,34 +217,8 @@ def traces(
         "smile": read(smile),
         "eyes_narrowed": read(narrowed),
         "eye_closure": closure / u.eye_closed,
-        "off_lens": off_lens(x, values, rest, closure, cfg, o),
+        "off_lens": values[:, C["look_away"]],
     }
-
-
-def off_lens(
-    measures: FloatArray,
-    values: FloatArray,
-    rest: Rest,
-    closure: FloatArray,
-    config: CueConfig,
-    own: TraceUnits,
-) -> FloatArray:
-    """How far the eye line left the lens: head turned or tilted, eyes to the side, up or down.
-
-    Taken as the largest of the four, each against rest. The head's are the engine's own
-    readings in ``values``: its `look_away` intensity, and its `head_down` intensity over
-    the tilt that stops it reading a face (`CueConfig.max_pitch`, up or down). The eyes' up
-    and down count only while the lids are not lower than the engine reads a gaze through
-    (`Units.lids_low_open`; lowered lids look like a downward gaze).
-    """
-    u = config.units
-    turn = values[:, C["look_away"]]
-    tilt = np.abs(values[:, C["head_down"]]) / config.max_pitch
-    side = np.abs(measures[:, M["gaze_side"]] - rest.centre[M["gaze_side"]]) / own.eyes_side
-    readable = closure <= 1.0 - u.lids_low_open
-    up = np.abs(measures[:, M["gaze_up"]] - rest.centre[M["gaze_up"]])
-    vertical = np.where(readable, up / own.eyes_vertical, 0.0)
-    return np.asarray(np.maximum.reduce([turn, tilt, side, vertical]), dtype=np.float64)
 
 
 def window_mask(t: FloatArray, seconds: float) -> BoolArray:
