@@ -138,6 +138,12 @@ def _add_eval_command(commands: _Commands) -> None:
         "person's longest brow or lip movement (does a moving start spoil what follows?)",
     )
     evaluate.add_argument(
+        "--take",
+        action="store_true",
+        help="instead score each clip of one labelled person as `companion review` reads a "
+        "self-tape (its neutral learned over the whole take)",
+    )
+    evaluate.add_argument(
         "--tune",
         action="store_true",
         help="search the engine's main settings on the split's tune clips only, then score the "

@@ -243,3 +243,25 @@ def test_a_pattern_only_the_labels_know_is_scored_once() -> None:
     report = evaluate([labels], lambda doc: _analysis([100, 100, 100, 120], []), ["tension"])
     nod = report.pattern_totals()["nod"]
     assert (nod.tp, nod.fp, nod.fn) == (0, 0, 2)  # two labelled nods, none found, not four
+
+
+def test_eval_take_scores_the_review_reading_of_each_one_person_clip(
+    clip: ClipFinder, shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # liveportrait_d19: one actor, labelled smiles and a lip press with corners down at
+    # 3.83-4.37 s, and two clusters, which a take does not read and is not scored on
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    shutil.copy(shared_data / "labels" / "liveportrait_d19.mp4.json", labels)
+    clips = clip("liveportrait_d19.mp4").parent
+    out = tmp_path / "eval.json"
+    args = ["eval", "--labels", str(labels), "--clips", str(clips), "--take"]
+    assert main([*args, "--json", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("take: ")
+    doc = json.loads(out.read_text())
+    (only,) = doc["clips"]
+    assert only["source"] == "liveportrait_d19.mp4"
+    assert only["patterns"] == {}
+    press, smile = only["cues"]["lip_press"], only["cues"]["smile"]
+    assert press["tp"] >= 1 and smile["tp"] >= 3
+    assert smile["fp"] <= smile["tp"]

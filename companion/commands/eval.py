@@ -22,6 +22,10 @@ _EARLY_HEADING = (
     "early movement: each clip of one labelled person starts with {lead:g} s of that person's "
     "longest brow or lip movement, labelled as such"
 )
+_TAKE_HEADING = (
+    "take: each clip of one labelled person read as `companion review` reads a self-tape "
+    "(the neutral learned over the whole take; no clusters)"
+)
 _GALLERY_HEADING = (
     "gallery: the clips of one labelled person, {n}x{n} at {width}x{height} ({fill}), each "
     "set in galleries of its own; live pipeline, {budget:g} core, {fps:g} frames a second"
@@ -35,7 +39,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.json is not None:
         check_writable(args.json)
     split = load_split(args.split) if args.split is not None else Split(frozenset(), frozenset())
-    modes = [name for name in ("tune", "early_movement", "gallery") if getattr(args, name)]
+    modes = [name for name in ("tune", "early_movement", "gallery", "take") if getattr(args, name)]
     if len(modes) > 1:
         flags = " and ".join("--" + m.replace("_", "-") for m in modes)
         raise InputError(f"{flags} are separate runs: choose one")
@@ -65,6 +69,11 @@ def _report(args: argparse.Namespace, split: Split) -> tuple[str | None, Report]
         return _EARLY_HEADING.format(lead=LEAD_S), report
     if args.gallery is not None:
         return _gallery(args, split)
+    if args.take:
+        from companion.offline.take_eval import take_clips
+
+        report = take_clips(args.labels, args.clips, on_clip=lambda n: log.info("%s", n))
+        return _TAKE_HEADING, report
     report = evaluate_clips(
         args.labels, args.clips, rules=args.rules, on_clip=lambda n: log.info("%s", n)
     )
