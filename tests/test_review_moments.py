@@ -322,8 +322,8 @@ def test_a_frown_rises_above_one_and_rest_stays_near_zero() -> None:
     x[:, M["lip_gap"]] += 0.1
     frown = slice(90, 120)
     x[frown, M["brow_gap"]] -= 0.03
-    x[frown, M["brow_inner_h"]] -= 0.05
-    x[frown, M["bs_brow_down"]] += 0.3
+    for name in ("brow_inner_h", "brow_mid_h", "brow_outer_h"):
+        x[frown, M[name]] -= 0.05
     x[:, M["eye_open_r"]] += 0.16
     x[:, M["eye_open_l"]] += 0.16
     rest = resting_face(x[:90])

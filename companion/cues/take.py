@@ -9,15 +9,13 @@ slate or a settling breath. The per-frame traces (`companion.cues.take_traces`) 
 measured against the same resting face, learned with the same configuration
 (`take_config`).
 
-A take is also read for what the live engine does not read, in the engine's vocabulary
-and with the engine's event logic (`companion.cues.events.find_spans`), thresholds in
-`TakeEvents`:
-
-- ``gaze_down``: eyes lowered or closed and held there (longer than a blink);
-- ``brow_lower`` as MediaPipe's brow-down score sees it too, and ``smile`` from either lip
-  corner against the take's rest; where the engine has an event of the same cue at the
-  same time, the two become one spanning both (a broad smile lifts the brow-down score
-  too, so brows are not read during one).
+Every event of a take is the engine's, with one reading added that the live engine does
+not make: ``gaze_down`` when the eyes are lowered or closed and held there for longer
+than a blink, from the eye-closure trace with the engine's event logic
+(`companion.cues.events.find_spans`, thresholds in `TakeEvents`). The engine's
+``gaze_down`` is not read while the lids are low, since lowered lids look like a downward
+gaze; eyes held down over a script are what a take needs to see. Where the engine has a
+``gaze_down`` at the same time, the two become one spanning both.
 """
 
 from __future__ import annotations
@@ -67,12 +65,9 @@ def _as_recorded(cue: str) -> EventParams:
 
 @dataclass(frozen=True)
 class TakeEvents:
-    """Thresholds of the events only a take is read for (traces in units of a clear movement).
-
-    ``brows`` and ``smile`` are the engine's own for those cues. ``eyes_lowered`` reads the
-    eye closure held longer than a blink, which is no engine cue's intensity, so its
-    thresholds are the take's own.
-    """
+    """Thresholds of the reading only a take makes (traces in units of a clear movement):
+    ``eyes_lowered`` reads the eye closure held longer than a blink, which is no engine
+    cue's intensity, so its thresholds are the take's own."""
 
     eyes_lowered: EventParams = field(
         default_factory=lambda: EventParams(
@@ -80,8 +75,6 @@ class TakeEvents:
         )
     )
     """Eyes closed or lowered for longer than a blink."""
-    brows: EventParams = field(default_factory=lambda: _as_recorded("brow_lower"))
-    smile: EventParams = field(default_factory=lambda: _as_recorded("smile"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,11 +127,8 @@ def read_take(
     rest = resting_face(measures[keep], config)
     found = traces(t, measures, rest, config)
     engine_events = replay_engine(participant, t, measures, config)
-    brows = np.where(found["smile"] >= own.smile.on, 0.0, found["brows_lowered"])
     extra = [
         *_events(participant, "gaze_down", t, found["eye_closure"], own.eyes_lowered),
-        *_events(participant, "brow_lower", t, brows, own.brows),
-        *_events(participant, "smile", t, found["smile"], own.smile),
     ]
     events = _combine(engine_events, extra)
     return TakeReading(participant, t, found, events, (t0, t0 + window_s))

@@ -7,10 +7,11 @@ median of every measure, the mouth and cheek measures from the calmer frames (le
 movement), and a second baseline of the frames with closed lips.
 
 Each trace is in units of a clear movement, 0 at rest and 1 for a clear movement, as in the
-cue engine, with the engine's units (`companion.cues.scoring.Units`). "Lips pressed" is the
-engine's own ``lip_press`` intensity and "off the lens" its ``look_away``. The other traces
-read more than the engine does (the brow-down score, each lip corner and each eye on its
-own); the units only they need are in `TraceUnits`.
+cue engine, with the engine's units (`companion.cues.scoring.Units`). "Brows lowered",
+"lips pressed", "smile" and "off the lens" are the engine's own ``brow_lower``,
+``lip_press``, ``smile`` and ``look_away`` intensities. The eye traces read what no cue
+does (how open each eye is against a take's open eyes, the squint scores: whether the eyes
+join a smile, and how far they close); the units only they need are in `TraceUnits`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from companion.cues.baseline import MAD_TO_SIGMA, Baseline
+from companion.cues.baseline import Baseline
 from companion.cues.engine import CueConfig, in_profile, unread_samples
 from companion.cues.scoring import CUES, MEASURE_FLOOR, C, Units, head_away, intensities
 from companion.cues.signals import LOWER_FACE, MEASURES, M
@@ -32,16 +33,6 @@ _EACH_OPEN = [M["eye_open_r"], M["eye_open_l"]]
 _EACH_SQUINT = [M["bs_squint_r"], M["bs_squint_l"]]
 CALM = np.array([name in LOWER_FACE for name in MEASURES], dtype=bool)
 """The measures the baseline takes from the calmest frames, as the engine's baseline does."""
-JITTER_SPREADS = 3.0
-"""The brows and smile traces' units are at least this many resting jitters of a measure.
-
-Not `Units.rest_spreads` times the baseline's spread: over a whole take the spread of the
-values around their median holds the take's own movements (on a take that smiles for half
-its length the smile score's spread exceeds `Units.smile`, so no smile could reach 1). The
-jitter (`jitter`) is taken from frame-to-frame changes, which slow movements hardly move.
-"""
-JITTER_FLOOR = 1e-3
-"""Smallest jitter a measure may have (a window too short to measure it)."""
 EYES_OPEN_PERCENTILE = 75.0
 """The resting eye opening: this percentile of the window, not the baseline's median
 (blinks and lowered eyes, frequent in a take read from a script, pull a median down)."""
@@ -65,9 +56,6 @@ TRACE_NAMES: tuple[str, ...] = (
 class TraceUnits:
     """The size of a clear movement of what the traces read and the cue engine does not."""
 
-    brow_down_score: float = 0.2
-    """MediaPipe's brow-down score, which the engine leaves out (too compressed to decide a
-    cue on its own); here it is one of three parts of the brows trace."""
     eye_narrow: float = 0.15
     """Eye opening this fraction below rest: narrowed."""
     squint_score: float = 0.15
@@ -76,13 +64,11 @@ class TraceUnits:
 
 @dataclass(frozen=True, eq=False)
 class Rest:
-    """The resting face: the engine's baselines, each measure's jitter, and the eyes at rest."""
+    """The resting face: the engine's baselines and the eyes at rest."""
 
     baseline: Baseline
     closed: Baseline | None
     """Baseline of the frames with closed lips (None: too few of them)."""
-    jitter: FloatArray
-    """Resting frame-to-frame jitter of every measure (see `jitter`)."""
     eyes_open: float
     """Resting eye opening (`EYES_OPEN_PERCENTILE`)."""
     lower_lid: float
@@ -134,22 +120,7 @@ def resting_face(measures: FloatArray, config: CueConfig | None = None) -> Rest:
         np.percentile(measures[:, _EACH_OPEN], EYES_OPEN_PERCENTILE, axis=0), 1e-6
     )
     each_squint = np.percentile(measures[:, _EACH_SQUINT], EYES_ENGAGED_PERCENTILE, axis=0)
-    return Rest(
-        baseline, closed, jitter(measures), max(eyes_open, 1e-6), lid, each_open, each_squint
-    )
-
-
-def jitter(samples: FloatArray) -> FloatArray:
-    """The frame-to-frame jitter of every measure, as a standard deviation.
-
-    Taken from differences of consecutive samples, so slow movements during the window (a
-    take is full of them) do not count as noise.
-    """
-    if len(samples) < 3:
-        return np.full(samples.shape[1], JITTER_FLOOR)
-    steps = np.diff(samples, axis=0)
-    mad = np.median(np.abs(steps - np.median(steps, axis=0)), axis=0)
-    return np.asarray(np.maximum(MAD_TO_SIGMA * mad / np.sqrt(2), JITTER_FLOOR))
+    return Rest(baseline, closed, max(eyes_open, 1e-6), lid, each_open, each_squint)
 
 
 def engine_intensities(measures: FloatArray, rest: Rest, units: Units) -> FloatArray:
@@ -183,24 +154,6 @@ def traces(
     def read(trace: FloatArray) -> FloatArray:
         return np.where(turned, 0.0, trace)
 
-    def change(name: str, unit: float) -> FloatArray:
-        i = M[name]
-        return np.asarray((x[:, i] - rest.centre[i]) / max(unit, JITTER_SPREADS * rest.jitter[i]))
-
-    brows = (
-        -change("brow_gap", u.brow_gap)
-        - change("brow_inner_h", u.brow_drop)
-        + change("bs_brow_down", o.brow_down_score)
-    ) / 3
-    # Either side: a one-sided smile lifts one corner only and halves the averaged scores.
-    smile = np.maximum.reduce(
-        [
-            np.minimum(
-                change(f"bs_smile{side}", u.smile), change(f"corner_lift{side}", u.corner_rise)
-            )
-            for side in ("", "_r", "_l")
-        ]
-    )
     closure = 1.0 - x[:, M["eye_open"]] / rest.eyes_open
     each_closure = (1.0 - x[:, _EACH_OPEN] / rest.each_open).max(axis=1)
     each_squint = (x[:, _EACH_SQUINT] - rest.each_squint).max(axis=1)
@@ -212,9 +165,9 @@ def traces(
         ]
     )
     return {
-        "brows_lowered": read(brows),
+        "brows_lowered": read(values[:, C["brow_lower"]]),
         "lips_pressed": read(values[:, C["lip_press"]]),
-        "smile": read(smile),
+        "smile": read(values[:, C["smile"]]),
         "eyes_narrowed": read(narrowed),
         "eye_closure": closure / u.eye_closed,
         "off_lens": values[:, C["look_away"]],
