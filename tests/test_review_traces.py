@@ -17,9 +17,9 @@ import pytest
 
 from companion import facemesh as fm
 from companion.cues.engine import CueConfig, CueEngine
-from companion.cues.scoring import Units
+from companion.cues.scoring import CUES, Units
 from companion.cues.signals import MEASURES, M, measure
-from companion.cues.take import BASELINE_MAX_S, replay_engine, take_config
+from companion.cues.take import BASELINE_MAX_S, EYES_HELD, replay_engine, take_config
 from companion.model import BLENDSHAPE_NAMES, Face, HeadPose
 from companion.offline.analysis import analyze_recording
 from companion.offline.recording import FaceSeries, main_face, record_file
@@ -196,3 +196,15 @@ def test_the_eye_line_and_each_eye_are_measures_of_the_face() -> None:
     assert x[M["eye_open_l"]] == pytest.approx(0.1)
     assert x[M["eye_open"]] == pytest.approx(0.2)
     assert (x[M["bs_squint_r"]], x[M["bs_squint_l"]]) == pytest.approx((0.0, 0.4))
+
+
+def test_eyes_held_closed_are_the_takes_own_reading_not_a_cue() -> None:
+    # eyes closed to a fifth of their opening for a second: too long for a blink; the
+    # engine reads no cue in it, the take reads it under a name of its own
+    rows = _at_rest()
+    held = slice(60, 90)
+    for name in ("eye_open", "eye_open_r", "eye_open_l"):
+        rows[held, M[name]] *= 0.2
+    signals = analyse_face(_series(rows))
+    assert [(e.cue, round(e.start * FPS)) for e in signals.events] == [(EYES_HELD, 60)]
+    assert EYES_HELD not in CUES

@@ -9,13 +9,13 @@ slate or a settling breath. The per-frame traces (`companion.cues.take_traces`) 
 measured against the same resting face, learned with the same configuration
 (`take_config`).
 
-Every event of a take is the engine's, with one reading added that the live engine does
-not make: ``gaze_down`` when the eyes are lowered or closed and held there for longer
-than a blink, from the eye-closure trace with the engine's event logic
-(`companion.cues.events.find_spans`, thresholds in `TakeEvents`). The engine's
-``gaze_down`` is not read while the lids are low, since lowered lids look like a downward
-gaze; eyes held down over a script are what a take needs to see. Where the engine has a
-``gaze_down`` at the same time, the two become one spanning both.
+Every cue of a take is the engine's. One reading is added that the live engine does not
+make, under a name of its own (`EYES_HELD`, not a cue of the vocabulary): the eyes lowered
+or closed and held there for longer than a blink, from the eye-closure trace with the
+engine's event logic (`companion.cues.events.find_spans`, thresholds in `TakeEvents`).
+The engine's ``gaze_down`` is a flick of the eyes and is not read while the lids are low,
+since lowered lids look like a downward gaze; eyes held down over a script are what a
+take needs to see.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ from companion.model import CueEvent
 
 FloatArray = npt.NDArray[np.float64]
 
+EYES_HELD = "eyes_held"
+"""The name of a take's own reading: eyes lowered or closed and held (see the module notes)."""
 BASELINE_MAX_S = 60.0
 """The resting face is learned from at most this many first seconds of the face."""
 CALM_FRACTION = 0.5
@@ -87,7 +89,7 @@ class TakeReading:
     traces: dict[str, FloatArray]
     """`TRACE_NAMES` -> intensity per sample."""
     events: tuple[CueEvent, ...]
-    """Engine events plus the take's own, sorted by start."""
+    """The engine's events plus the take's own `EYES_HELD` spans, sorted by start."""
     baseline_span: tuple[float, float]
     """Video times the resting face was learned from."""
 
@@ -126,12 +128,10 @@ def read_take(
     keep = window_mask(t, window_s)
     rest = resting_face(measures[keep], config)
     found = traces(t, measures, rest, config)
-    engine_events = replay_engine(participant, t, measures, config)
-    extra = [
-        *_events(participant, "gaze_down", t, found["eye_closure"], own.eyes_lowered),
-    ]
-    events = _combine(engine_events, extra)
-    return TakeReading(participant, t, found, events, (t0, t0 + window_s))
+    held = _events(participant, EYES_HELD, t, found["eye_closure"], own.eyes_lowered)
+    events = [*replay_engine(participant, t, measures, config), *held]
+    ordered = tuple(sorted(events, key=lambda e: (e.start, e.cue)))
+    return TakeReading(participant, t, found, ordered, (t0, t0 + window_s))
 
 
 def replay_engine(
@@ -154,23 +154,3 @@ def _events(
         CueEvent(pid, cue, s.start, s.end, s.peak_t, min(1.0, max(0.0, s.peak / full)))
         for s in find_spans(t, values, params)
     ]
-
-
-def _combine(engine: list[CueEvent], own: list[CueEvent]) -> tuple[CueEvent, ...]:
-    """Engine events and the take's own; overlapping ones of one cue become their union."""
-    events = list(engine)
-    for event in own:
-        same = [
-            e
-            for e in events
-            if e.cue == event.cue and e.start <= event.end and e.end >= event.start
-        ]
-        if not same:
-            events.append(event)
-            continue
-        group = [*same, event]
-        top = max(group, key=lambda e: e.strength)
-        start, end = min(e.start for e in group), max(e.end for e in group)
-        events = [e for e in events if all(e is not x for x in same)]
-        events.append(CueEvent(event.participant, event.cue, start, end, top.peak, top.strength))
-    return tuple(sorted(events, key=lambda e: (e.start, e.cue)))

@@ -23,6 +23,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from companion.cues.take import EYES_HELD
 from companion.model import CueEvent
 
 FLAGS: tuple[str, ...] = (
@@ -56,7 +57,7 @@ FAMILIES: dict[str, str] = {
     "inner_brow_raise": "raised",
 }
 """Kinds of expression, for spotting an expression that flicks between kinds."""
-OFF_LENS = frozenset({"look_away", "gaze_down"})
+OFF_LENS = frozenset({"look_away", "gaze_down", EYES_HELD})
 OTHER_CUES = frozenset(FAMILIES) | {"head_down"}
 """Cues listed as other movements when no moment covers them."""
 

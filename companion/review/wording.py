@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from companion.cues.take import EYES_HELD
 from companion.review.moments import Flag, Moment
 
 MOVEMENTS: dict[str, str] = {
@@ -17,7 +18,8 @@ MOVEMENTS: dict[str, str] = {
     "mouth_corners_down": "mouth corners pulled down",
     "inner_brow_raise": "inner brows lifted",
     "brow_raise": "brows lifted",
-    "gaze_down": "eyes lowered or closed",
+    "gaze_down": "eyes flicked down",
+    EYES_HELD: "eyes lowered or closed and held",
     "head_down": "chin dropped",
     "nose_wrinkle": "nose wrinkled",
     "smile": "lip corners lifted",
