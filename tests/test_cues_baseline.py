@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,7 @@ from companion.cues.engine import CueEngine
 from companion.cues.scoring import MEASURE_FLOOR, C, Units, intensities
 from companion.cues.signals import MEASURES, M
 from companion.cues.speech import SpeechState
+from companion.model import CueEvent
 
 FLOOR = np.full(3, 0.01)
 FPS = 30.0
@@ -224,23 +227,28 @@ def _nodded(x: np.ndarray, pitch: float) -> np.ndarray:
     return x
 
 
+def _replay(frame_at: Callable[[float], np.ndarray], seconds: float = 10.0) -> list[CueEvent]:
+    """Every event of one face whose measures at time t are ``frame_at(t)``, at 30 fps."""
+    engine = CueEngine()
+    events = []
+    for i in range(round(seconds * FPS)):
+        t = i / FPS
+        events += engine.update_measures(t, {"p1": frame_at(t)}).events
+    return events + engine.finish(seconds).events
+
+
 @pytest.mark.parametrize("pitch", [15.0, -15.0])
 def test_a_face_tilted_well_up_or_down_is_not_read(pitch: float) -> None:
     # The same drawn brows, once with the head tilted 15 degrees (past `tilt_deg`) and
     # once with it tilted 5 (within): only the second is a brow movement.
-    engine = CueEngine()
-    assert 5.0 < engine.config.units.tilt_deg < 15.0
-    events = []
-    for i in range(300):
-        t = i / FPS
+    assert 5.0 < Units().tilt_deg < 15.0
+
+    def frame_at(t: float) -> np.ndarray:
         if 3.0 <= t < 4.5:
-            x = _nodded(_frown() if 3.5 <= t < 4.0 else _rest(), pitch)
-        elif 6.5 <= t < 7.0:
-            x = _nodded(_frown(), pitch / 3)
-        else:
-            x = _rest()
-        events += engine.update_measures(t, {"p1": x}).events
-    events += engine.finish(10.0).events
+            return _nodded(_frown() if 3.5 <= t < 4.0 else _rest(), pitch)
+        return _nodded(_frown(), pitch / 3) if 6.5 <= t < 7.0 else _rest()
+
+    events = _replay(frame_at)
     pose = ("head_down", "look_away")
     assert [(e.cue, round(e.start, 1)) for e in events if e.cue not in pose] == [
         ("brow_lower", 6.5)
@@ -250,17 +258,13 @@ def test_a_face_tilted_well_up_or_down_is_not_read(pitch: float) -> None:
 
 def test_eyes_that_look_away_are_a_look_away_and_leave_the_face_read() -> None:
     # the eyes turn to the side for a second (the head stays), with brows drawn down
-    engine = CueEngine()
-    events = []
-    for i in range(300):
-        t = i / FPS
-        x = _rest()
+    def frame_at(t: float) -> np.ndarray:
+        x = _frown() if 4.3 <= t < 4.8 else _rest()
         if 4.0 <= t < 5.0:
-            x = _frown() if 4.3 <= t < 4.8 else x
             x[M["gaze_side"]] = 0.6
-        events += engine.update_measures(t, {"p1": x}).events
-    events += engine.finish(10.0).events
-    assert sorted((round(e.start, 1), e.cue) for e in events) == [
+        return x
+
+    assert sorted((round(e.start, 1), e.cue) for e in _replay(frame_at)) == [
         (4.0, "look_away"),
         (4.3, "brow_lower"),
     ]
@@ -269,15 +273,11 @@ def test_eyes_that_look_away_are_a_look_away_and_leave_the_face_read() -> None:
 def test_a_movement_held_through_a_nod_is_one_movement() -> None:
     # Brows drawn down from 3 s to 6 s, with the head tilted 15 degrees from 4 s to 5 s:
     # the nod hides the brows for a second, it does not end the movement and start another.
-    engine = CueEngine()
-    events = []
-    for i in range(300):
-        t = i / FPS
+    def frame_at(t: float) -> np.ndarray:
         x = _frown() if 3.0 <= t < 6.0 else _rest()
-        if 4.0 <= t < 5.0:
-            x = _nodded(x, 15.0)
-        events += engine.update_measures(t, {"p1": x}).events
-    events += engine.finish(10.0).events
+        return _nodded(x, 15.0) if 4.0 <= t < 5.0 else x
+
+    events = _replay(frame_at)
     brows = [(round(e.start, 1), round(e.end, 1)) for e in events if e.cue == "brow_lower"]
     assert brows == [(3.0, 6.0)]
 
@@ -285,21 +285,14 @@ def test_a_movement_held_through_a_nod_is_one_movement() -> None:
 def test_a_face_is_not_read_until_its_look_away_has_ended() -> None:
     # Turned 30 degrees, then back to 14 (0.7 of a turn: the look-away is still under way),
     # with brows drawn down on the way back: not read. Drawn down once at rest: read.
-    engine = CueEngine()
-    events = []
-    for i in range(300):
-        t = i / FPS
+    def frame_at(t: float) -> np.ndarray:
         if 3.0 <= t < 3.5:
-            x = _turned(_rest(), 30.0)
-        elif 3.5 <= t < 4.5:
-            x = _turned(_frown(), 14.0)
-        elif 6.5 <= t < 7.0:
-            x = _frown()
-        else:
-            x = _rest()
-        events += engine.update_measures(t, {"p1": x}).events
-    events += engine.finish(10.0).events
-    assert [(e.cue, round(e.start, 1)) for e in events] == [
+            return _turned(_rest(), 30.0)
+        if 3.5 <= t < 4.5:
+            return _turned(_frown(), 14.0)
+        return _frown() if 6.5 <= t < 7.0 else _rest()
+
+    assert [(e.cue, round(e.start, 1)) for e in _replay(frame_at)] == [
         ("look_away", 3.0),
         ("brow_lower", 6.5),
     ]
@@ -308,16 +301,16 @@ def test_a_face_is_not_read_until_its_look_away_has_ended() -> None:
 def test_a_blink_is_read_from_the_eye_opening_and_a_double_blink_is_two() -> None:
     # the blink score never moves (as on many faces); the lids close to a fifth of their
     # opening for 0.1 s, twice 0.1 s apart, then once for a whole second (eyes closed)
-    engine = CueEngine()
-    events = []
-    for i in range(300):
-        t = i / FPS
+    def frame_at(t: float) -> np.ndarray:
         x = _rest()
         if 4.0 <= t < 4.1 or 4.2 <= t < 4.3 or 6.0 <= t < 7.0:
             x[M["eye_open"]] *= 0.2
-        events += engine.update_measures(t, {"p1": x}).events
-    events += engine.finish(10.0).events
-    assert [(e.cue, round(e.start, 1)) for e in events] == [("blink", 4.0), ("blink", 4.2)]
+        return x
+
+    assert [(e.cue, round(e.start, 1)) for e in _replay(frame_at)] == [
+        ("blink", 4.0),
+        ("blink", 4.2),
+    ]
 
 
 def test_participants_have_their_own_baselines_and_can_be_forgotten() -> None:
