@@ -12,14 +12,14 @@ Per frame (`Pipeline.step`):
    (tiles with nobody followed every ``detect_interval_s``, tiles where someone is
    missing every ``lost_detect_interval_s``, tiles whose person is followed every
    ``recheck_interval_s``), its detector calls spread over frames within the search share
-   of the CPU budget; every ``verify_interval_s`` each participant's look is taken, so
-   an id never stays on a tile whose person changed (a reshuffled gallery); found faces
-   whose brows or mouth changed are seen to be alive.
+   of the CPU budget; found faces whose brows or mouth changed are seen to be alive.
 2. Landmarking, in the order of the scheduler's plan (`vision.scheduler`) while the
    budget lasts: the focused participant every frame, the others round-robin, nobody
    starved. A face whose brows and mouth did not change since its last model call keeps
    its landmarks without a model call (``still_level``). The results go to the tracker
-   in a second update.
+   in a second update, with each participant's look around the landmarks just found (at
+   most every ``verify_interval_s``), so an id never stays on a tile whose person
+   changed (a reshuffled gallery).
 
 Face detection and landmarking come in through small protocols, so this module never
 imports MediaPipe and tests can drive it with fakes and a fake CPU clock.
@@ -123,7 +123,11 @@ class PipelineConfig:
     exclude: tuple[Box, ...] = ()
     """Regions never analysed, such as the user's own self-view tile."""
     verify_interval_s: float = 0.25
-    """Check each participant's appearance this often (ids follow people, not places)."""
+    """Check each participant's appearance this often (ids follow people, not places), at
+    their model calls: the look is taken around the landmarks just found. Taken where
+    the last landmarks were, up to a second earlier for a face sampled once a second in
+    a large gallery, it read the wall beside a person who had leaned since, and freed the
+    ids of people who had not changed."""
     still_level: float | None = 0.5
     """Mean grey change in brows and mouth under which a face counts as unchanged and keeps
     its landmarks without a model call; None always calls the model. At 0.5 the blendshape
@@ -212,6 +216,9 @@ class _Landmarking:
     """By track key: the faces landmarked or re-stamped, in the order they were."""
     carried: dict[int, str] = field(default_factory=dict)
     """The re-stamped ones (brows and mouth unchanged), with their participant's id."""
+    looks: dict[int, Signature] = field(default_factory=dict)
+    """Identity checks: how the participants landmarked now look around their new
+    landmarks (`PipelineConfig.verify_interval_s`)."""
     focus: str | None = None
     """The participant sampled at full rate (`Plan.focus`)."""
 
@@ -234,6 +241,8 @@ class _Sampled:
     recheck_at: float = -math.inf
     """A face not yet seen to change is landmarked again only from then on
     (`PipelineConfig.still_recheck_s`)."""
+    next_check: float = -math.inf
+    """The participant's look is checked at their first model call from then on."""
 
 
 class Pipeline:
@@ -261,7 +270,6 @@ class Pipeline:
         self._gallery = False
         self._queue: deque[tuple[Box, Box]] = deque()
         self._next_layout = -math.inf
-        self._next_verify = -math.inf
 
     @property
     def focus(self) -> str | None:
@@ -281,7 +289,8 @@ class Pipeline:
         seen = self._tracker.update(evidence, t)
         self._forget_faces(seen.freed)
         done = self._landmark(frame, t)
-        after = self._tracker.update(Evidence(landmarked=done.results), t)
+        after = self._tracker.update(Evidence(looks=done.looks, landmarked=done.results), t)
+        self._forget_faces(after.freed)
         faces = self._faces(done, [*seen.dropped, *after.dropped])
         self._release_orphans()
         self._charge_overhead(start, spent)
@@ -297,9 +306,8 @@ class Pipeline:
 
     def _survey(self, pixels: RGBImage, t: float) -> tuple[Evidence, bool]:
         """What the frame shows the tracker before landmarking: the layout and the faces
-        found, where due and the budget allows, how followed faces look (every
-        ``verify_interval_s``), found faces seen to come alive, faces in excluded regions.
-        Also whether any search ran."""
+        found, where due and the budget allows, found faces seen to come alive, faces in
+        excluded regions. Also whether any search ran."""
         layout = self._read_layout(pixels, t) if t >= self._next_layout else Evidence()
         self._enqueue_due_searches(t)
         # A face found and awaiting confirmation needs landmark calls as much as a followed
@@ -310,7 +318,6 @@ class Pipeline:
         sightings, searched = self._search(pixels, t)
         evidence = Evidence(
             sightings=sightings,
-            looks=self._identity_looks(pixels, t),
             landmarked=self._watch_for_life(pixels),
             # An excluded face (the user's own tile) costs no model call and never appears
             # in the result.
@@ -451,17 +458,6 @@ class Pipeline:
 
     # Identity checks
 
-    def _identity_looks(self, pixels: RGBImage, t: float) -> dict[int, Signature]:
-        """How each followed face looks now, every `PipelineConfig.verify_interval_s`."""
-        if t < self._next_verify:
-            return {}
-        self._next_verify = t + self.config.verify_interval_s
-        return {
-            track.key: signature(pixels, track.points, track.area)
-            for track in self._tracker.tracks
-            if track.confirmed and track.points is not None and not track.failures
-        }
-
     def _forget_faces(self, keys: Sequence[int]) -> None:
         """Someone else is at these tracks' places now: their last faces do not hold."""
         for key in keys:
@@ -515,6 +511,9 @@ class Pipeline:
                     state.first_look = first_look(frame.pixels, points, track.area)
                 state.recheck_at = t + self.config.still_recheck_s
             look = None if track.confirmed else signature(frame.pixels, points, track.area)
+            if track.confirmed and t >= state.next_check:
+                done.looks[key] = signature(frame.pixels, points, track.area)
+                state.next_check = t + self.config.verify_interval_s
             done.results[key] = Landmarked(face.box, points, look, alive=not watching)
             done.faces[key] = face
             state.face = face

@@ -198,8 +198,10 @@ class TrackerConfig:
     been calm this long, and at most this long itself. In a large gallery some check
     somewhere is nearly always in doubt; without the cap, the calm never came and new
     faces of a 7x7 page waited for seconds, some to the end. Freeing an id takes
-    `suspect_checks` checks, one every `PipelineConfig.verify_interval_s` (0.5 s in all),
-    so this is that with a margin; at 1.5 s the 7x7 page found everyone 4.3-6.4 s in."""
+    `suspect_checks` checks at the participant's model calls, at least
+    `PipelineConfig.verify_interval_s` apart (0.5 s in all for a face sampled four times a
+    second or more), so this is that with a margin; at 1.5 s the 7x7 page found everyone
+    4.3-6.4 s in."""
 
 
 class ParticipantTracker:
