@@ -245,10 +245,11 @@ class ParticipantTracker:
                 track.area = _tile_of(track.box, evidence.tiles)
         dropped: list[Track] = []
         created: list[Track] = []
+        freed: list[int] = []
         if evidence.sightings:
             dropped = self._expire(t)
-            created = self._match(evidence.sightings, t)
-        freed = [key for key, look in evidence.looks.items() if not self._verify(key, look, t)]
+            created, freed = self._match(evidence.sightings, t)
+        freed += [key for key, look in evidence.looks.items() if not self._verify(key, look, t)]
         for key in evidence.gone:
             self._tracks.pop(key, None)
         for key, found in evidence.landmarked.items():
@@ -261,11 +262,15 @@ class ParticipantTracker:
         dropped += self._drop_duplicates() + self._expire(t)
         return TrackerUpdate(tuple(created), tuple(freed), tuple(dropped))
 
-    def _match(self, sightings: Sequence[Sighting | Box], t: float) -> list[Track]:
-        """Match sightings to tracks; unmatched sightings start tentative tracks (returned)."""
+    def _match(
+        self, sightings: Sequence[Sighting | Box], t: float
+    ) -> tuple[list[Track], list[int]]:
+        """Match sightings to tracks; unmatched sightings start tentative tracks. Returns
+        those tracks, and the keys of tracks whose id a sighting's identity check freed."""
         seen = [s if isinstance(s, Sighting) else Sighting(s) for s in sightings]
         tracks = list(self._tracks.values())
         matched: set[int] = set()
+        freed: list[int] = []
         if tracks and seen:
             cost = np.array([[self._match_cost(tr, s) for s in seen] for tr in tracks])
             rows, cols = linear_sum_assignment(cost)
@@ -274,9 +279,14 @@ class ParticipantTracker:
                     continue
                 matched.add(int(c))
                 track, sighting = tracks[r], seen[c]
-                if cost[r, c] >= _CONFLICT and sighting.signature is not None:
-                    # In the track's place, but looking like someone else: an identity check.
-                    self._verify(track.key, sighting.signature, t)
+                # In the track's place, but looking like someone else: an identity check.
+                look = sighting.signature
+                if (
+                    cost[r, c] >= _CONFLICT
+                    and look is not None
+                    and not self._verify(track.key, look, t)
+                ):
+                    freed.append(track.key)
                 self._refresh(track, sighting, t)
         # A sighting on a face already followed is that face seen again at another scale,
         # not a second person: merge rather than create.
@@ -286,7 +296,7 @@ class ParticipantTracker:
             if i not in matched
             and not any(tr.box.contains_point(s.box.cx, s.box.cy) for tr in tracks)
         ]
-        return [self._start(s, t) for s in fresh]
+        return [self._start(s, t) for s in fresh], freed
 
     def _observe(self, key: int, found: Landmarked, t: float) -> None:
         """Landmarks found the face of track ``key``; a tentative track is confirmed once
