@@ -77,6 +77,10 @@ class Track:
     points: Points | None = None
     signature: Signature | None = None
     """How this person looks (a slowly updated reference)."""
+    named_at: float = -math.inf
+    """When the face last got an id (new, or taken back)."""
+    looks_learned: int = 0
+    """Looks averaged into ``signature`` since then (see `TrackerConfig.reference_s`)."""
     retry_at: float = -math.inf
     """Earliest time to try landmarking again after failures (back-off)."""
     suspect: int = 0
@@ -192,6 +196,12 @@ class TrackerConfig:
     """How long a departed participant is remembered."""
     signature_rate: float = 0.05
     """How far each consistent check moves a track's reference appearance."""
+    reference_s: float = 1.0
+    """A face's reference look, once it gets an id, is the mean of its look then and at
+    its checks for this long; until then a check only adds to it. One moment's look is a
+    poor reference: on the layout zoo a TV studio's camera panned and the look
+    of the same person moved 0.38 within a second, and a check against the look at
+    confirmation freed their id half a second in, and again later."""
     unrest_s: float = 0.75
     """After an appearance mismatch anywhere, a newly confirmed face that looks like nobody
     missing waits for someone to be freed before it gets a new id: until the layout has
@@ -318,6 +328,7 @@ class ParticipantTracker:
             track.points = found.points
         if found.look is not None:
             track.signature = found.look
+            track.looks_learned = 1
         if track.id is not None or not found.alive:
             return
         if not self._reidentify(track, found.look, t) and self._may_name(track, t):
@@ -325,6 +336,8 @@ class ParticipantTracker:
             self._next_id += 1
             track.first_seen = t
             log.debug("t=%.2f new participant %s at %s", t, track.id, track.box.as_list(0))
+        if track.id is not None:
+            track.named_at = t
 
     def _may_name(self, track: Track, t: float) -> bool:
         """Whether an unnamed face that looks like nobody missing gets a new id now: when
@@ -358,6 +371,10 @@ class ParticipantTracker:
             return True
         if track.signature is None or not track.confirmed:
             track.signature = look if track.signature is None else track.signature
+            return True
+        if t - track.named_at < self.config.reference_s:
+            track.looks_learned += 1
+            track.signature = blend(track.signature, look, 1.0 / track.looks_learned)
             return True
         if not self._looks_like_someone_else(track, look):
             track.suspect = 0
