@@ -148,9 +148,11 @@ def test_a_fit_that_shrank_onto_part_of_a_face_is_the_same_face() -> None:
     slid = _points(Box(1224, 300, 24, 28))  # its last points lie below the face
     _observe(tracker, older.key, older.box, 0.1, slid)
     (newer,) = _sight(tracker, [Box(1224, 265, 24, 28), Box(1202, 262, 40, 43)], 0.2)
+    person = older.id
     dropped = _observe(tracker, newer.key, newer.box, 0.3, _points(newer.box))
-    assert [t.key for t in dropped] == [newer.key]
-    assert [p.id for p in tracker.participants()] == [older.id]
+    # One face: the person keeps their id, on the whole face; the shrunk fit goes.
+    assert [t.key for t in dropped] == [older.key]
+    assert [(p.id, p.box) for p in tracker.participants()] == [(person, newer.box)]
 
 
 def test_ids_follow_moving_boxes_frame_to_frame() -> None:
@@ -333,6 +335,21 @@ def test_a_look_unlike_the_usual_one_at_confirmation_does_not_free_the_id() -> N
     kept = [_verify(tracker, track.key, _look(1), 0.25 * (i + 1)) for i in range(12)]
     assert all(kept)
     assert [p.id for p in tracker.participants()] == ["p1"]
+
+
+def test_a_fit_that_shrank_onto_part_of_a_face_hands_its_id_to_the_whole_face() -> None:
+    # A meeting room's 32 px face: the first fit shrank onto its eyes and nose (15 px), and
+    # a new detection of the whole face was confirmed beside it. The person keeps their
+    # id, on the whole face; the shrunk fit, which keeps sliding, goes.
+    tracker = ParticipantTracker()
+    part, whole = Box(110, 105, 15, 15), Box(100, 100, 32, 34)
+    first, second = _sight(tracker, [_seen(part, person=1), _seen(whole, person=1)], 0.0)
+    _observe(tracker, first.key, part, 0.0, _points(part), _look(1))
+    dropped = _observe(tracker, second.key, whole, 0.5, _points(whole), _look(1))
+    assert [t.key for t in dropped] == [first.key]
+    (person,) = tracker.participants()
+    assert (person.id, person.box) == ("p1", whole)
+    assert [t.key for t in tracker.tracks] == [second.key]
 
 
 def test_one_matching_check_clears_a_suspicion() -> None:

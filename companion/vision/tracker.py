@@ -175,6 +175,11 @@ class TrackerConfig:
     distances are one face. Two people's faces are at least a face width (about 2.2 eye
     distances) apart; a second fit that slid down a 31 px face of a meeting room, its
     eyes on the first fit's mouth, lay 1.5 away."""
+    shrunk_area: float = 0.5
+    """Of two fits on one face, one whose box is less than this fraction of the other's
+    area has shrunk onto part of the face (a 15 px box on a 32 px face of a meeting room):
+    the person keeps the older id either way, on the larger fit, since a shrunk fit
+    keeps sliding and is soon lost."""
     same_face_overlap: float = 0.6
     """A participant whose box lies this much (by area) inside another's is on the same
     face, wherever its points are: a fit that shrank onto part of a 40 px face of a meeting
@@ -450,6 +455,15 @@ class ParticipantTracker:
             if older is None:
                 kept.append(track)
                 continue
+            if _shrunk_onto(older, track, cfg.shrunk_area):
+                log.debug(
+                    "%s at %s shrank onto part of the face %s holds at %s: %s kept there",
+                    older.id, older.box.as_list(0), track.id, track.box.as_list(0), older.id,
+                )  # fmt: skip
+                _hand_over(older, track)
+                kept[kept.index(older)] = track
+                dropped.append(older)
+                continue
             dropped.append(track)
             log.debug(
                 "%s at %s dropped: on the face %s follows at %s",
@@ -602,6 +616,24 @@ class ParticipantTracker:
             if track.confirmed and self._looks_like_someone_else(track, seen.signature):
                 cost += _CONFLICT
         return cost
+
+
+def _shrunk_onto(older: Track, newer: Track, area: float) -> bool:
+    """Whether ``older``'s fit is a small part of the face ``newer`` holds whole."""
+    return older.box.area < area * newer.box.area
+
+
+def _hand_over(older: Track, newer: Track) -> None:
+    """``newer`` follows ``older``'s person from now on (id, times, look); ``older`` is
+    left without an id, to be dropped."""
+    newer.id, older.id = older.id, None
+    newer.first_seen = older.first_seen
+    newer.last_seen = max(newer.last_seen, older.last_seen)
+    newer.signature = older.signature
+    newer.named_at = older.named_at
+    newer.looks_learned = older.looks_learned
+    newer.suspect = older.suspect
+    newer.waiting_since = None
 
 
 def _tile_of(box: Box, tiles: Sequence[Box]) -> Box | None:
