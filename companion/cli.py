@@ -194,7 +194,13 @@ def _add_bench_command(commands: _Commands) -> None:
         metavar="WxH",
         help="screen of the Xvfb started when DISPLAY is unset (default: the page's own)",
     )
-    zoo.add_argument("--shots", type=Path, metavar="DIR", help="save a screenshot per page here")
+    zoo.add_argument(
+        "--shots",
+        type=Path,
+        metavar="DIR",
+        help="save a screenshot per page here, and companion's verbose log of the run (new "
+        "participants, ids freed and taken back, duplicates dropped)",
+    )
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -50,3 +50,11 @@ def test_zoo_page_every_face_found_once(
     assert result["faces_found"] == result["faces_expected"], (summary, tiles)
     assert result["false_participants"] == 0, (summary, result["participants_last"])
     assert result["duplicates"] == 0, (summary, result["participants_last"])
+    # The run's log, kept beside the screenshot, names everyone it found.
+    log = Path(result["log"]).read_text(encoding="utf-8")
+    named = {
+        line.split(" new participant ")[1].split()[0]
+        for line in log.splitlines()
+        if " new participant " in line
+    }
+    assert {p["id"] for p in result["participants_last"]} <= named, log[-2000:]

@@ -41,6 +41,7 @@ class ZooConfig:
     screen: tuple[int, int] | None = None
     """Size of the Xvfb started when ``$DISPLAY`` is unset (default: each page's own)."""
     shots: Path | None = None
+    """Where to save a screenshot of each page and companion's verbose log of its run."""
     clips: Path | None = None
 
 
@@ -71,6 +72,7 @@ def _run_page(
     with tempfile.TemporaryDirectory(prefix=f"companion-zoo-{page.name}-") as tmp:
         work = Path(tmp)
         html = prepare_page(page, clips, work)
+        log_file = None if config.shots is None else config.shots / f"{page.name}.log"
         with display_for(config.screen or page.screen) as display:
             notes: list[str] = []
             if not display.started and not has_window_manager(display.name):
@@ -96,7 +98,9 @@ def _run_page(
                     f"{page.name}: {layout.playing} videos playing; companion runs "
                     f"{config.seconds:g} s"
                 )
-                events, child = _run_companion(page.title, display.name, config.seconds, work)
+                events, child = _run_companion(
+                    page.title, display.name, config.seconds, work, log_file
+                )
             finally:
                 browser.close()
         snaps = snapshots_from_events(events)
@@ -122,6 +126,8 @@ def _run_page(
             notes.append(f"page declares {layout.faces} faces, its tiles {result.expected}")
         if shot is not None:
             doc["screenshot"] = str(shot)
+        if log_file is not None:
+            doc["log"] = str(log_file)
         if child["exit"] != 0:
             doc["error"] = child.get("stderr_tail") or f"companion exited {child['exit']}"
         return doc
@@ -140,15 +146,19 @@ def _last_participants(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _run_companion(
-    title: str, display: str, seconds: float, work: Path
+    title: str, display: str, seconds: float, work: Path, log_file: Path | None = None
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """``companion run --headless --attach TITLE`` for ``seconds``; its events and outcome."""
+    """``companion run --headless --attach TITLE`` for ``seconds``; its events and outcome.
+
+    With ``log_file``, companion runs verbose and its whole log is written there.
+    """
     events_path = work / "events.jsonl"
     config_home = work / "config"
     config_home.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY",)}
     env.update(DISPLAY=display, XDG_CONFIG_HOME=str(config_home), XDG_SESSION_TYPE="x11")
-    args = [sys.executable, "-m", "companion", "run", "--headless", "--attach", title]
+    verbose = [] if log_file is None else ["-v"]
+    args = [sys.executable, "-m", "companion", *verbose, "run", "--headless", "--attach", title]
     args += ["--events-jsonl", str(events_path), "--exit-after", f"{seconds:g}"]
     started = time.monotonic()
     try:
@@ -167,6 +177,9 @@ def _run_companion(
         stderr = (exc.stderr.decode() if isinstance(exc.stderr, bytes) else exc.stderr) or ""
         stderr += "\ncompanion did not stop in time"
     outcome: dict[str, Any] = {"exit": code, "wall_s": round(time.monotonic() - started, 1)}
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        log_file.write_text(stderr, encoding="utf-8")
     tail = [line for line in stderr.splitlines() if line.strip()][-3:]
     if tail:
         outcome["stderr_tail"] = " | ".join(tail)
