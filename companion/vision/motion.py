@@ -64,11 +64,26 @@ def snapshot_at(pixels: RGBImage, regions: tuple[Box, Box], within: Box | None =
 
 @dataclass(frozen=True)
 class FirstLook:
-    """A found face's brows and mouth at first sight, and the same two regions moved to
-    either side of it, onto its backdrop."""
+    """A found face's brows and mouth at first sight, how much a one-pixel shift changes
+    each (`contrast`), and the same two regions moved to either side of it, onto its
+    backdrop."""
 
     face: Snapshot
+    contrast: tuple[float, float]
     beside: tuple[Snapshot, Snapshot]
+
+
+@dataclass(frozen=True)
+class AliveRule:
+    """How much a found face must change since its first look to be a person on video
+    (see `came_alive`)."""
+
+    level: float
+    """Grey levels, on average over the brows or the mouth."""
+    contrast: float
+    """Fraction of the region's `contrast`, in the brows or the mouth."""
+    margin: float
+    """Times the calmer side of the backdrop."""
 
 
 def first_look(pixels: RGBImage, points: Points, within: Box | None = None) -> FirstLook:
@@ -79,27 +94,34 @@ def first_look(pixels: RGBImage, points: Points, within: Box | None = None) -> F
         snapshot_at(pixels, (_moved(brows, dx), _moved(mouth, dx)), within)
         for dx in (-shift, shift)
     )
-    return FirstLook(snapshot_at(pixels, (brows, mouth), within), (left, right))
+    face = snapshot_at(pixels, (brows, mouth), within)
+    return FirstLook(face, (contrast(face.brows), contrast(face.mouth)), (left, right))
 
 
-def came_alive(
-    first: FirstLook, pixels: RGBImage, within: Box | None, level: float, margin: float
-) -> bool:
+def came_alive(first: FirstLook, pixels: RGBImage, within: Box | None, rule: AliveRule) -> bool:
     """Whether the face's brows or mouth changed since its first look by more than
-    ``level`` grey levels and by more than ``margin`` times the calmer side of its backdrop
-    did.
+    ``rule.level`` grey levels, by more than ``rule.contrast`` of what shifting that region
+    by one pixel changes, and by more than ``rule.margin`` times the calmer side of its
+    backdrop did.
 
     A photo or an avatar on the screen does not change at all. A face printed on a poster
     or a map in someone's room is inside a video: it changes with the video's noise and the
-    camera's shake, and so does the wall beside it. A person's face changes more than the
-    wall beside it. Where the sides fall outside ``within`` (a face filling its tile) they
-    read as black and do not change: only ``level`` counts then.
+    camera's shake. Noise changes a region by a small fraction of its contrast (a
+    compressed video keeps the edges of a busy map), while a person's head moves by a
+    fraction of a pixel within moments, and their eyes and mouth move more: that changes
+    the region by a good part of its contrast. The camera's shake moves the wall beside a
+    printed face as much as the face; a person's face changes more than the wall beside
+    it. Where the sides fall outside ``within`` (a face filling its tile) they read as
+    black and do not change: only the face's own change counts then.
     """
-    moved = change(first.face, snapshot_at(pixels, first.face.regions, within))
-    if moved <= level:
+    now = snapshot_at(pixels, first.face.regions, within)
+    changes = _changes(first.face, now)
+    if max(changes) <= rule.level:
+        return False
+    if all(c <= rule.contrast * k for c, k in zip(changes, first.contrast, strict=True)):
         return False
     backdrop = min(change(side, snapshot_at(pixels, side.regions, within)) for side in first.beside)
-    return moved > margin * backdrop
+    return max(changes) > rule.margin * backdrop
 
 
 def _moved(box: Box, dx: float) -> Box:
@@ -117,9 +139,23 @@ def drifted(snap: Snapshot, points: Points, tolerance: float = 0.15) -> bool:
 
 def change(before: Snapshot, after: Snapshot) -> float:
     """The larger mean absolute grey difference of the two regions (0 for identical pixels)."""
+    return max(_changes(before, after))
+
+
+def _changes(before: Snapshot, after: Snapshot) -> tuple[float, float]:
+    """The mean absolute grey difference of the brows and of the mouth."""
     brows = float(cv2.norm(before.brows, after.brows, cv2.NORM_L1)) / max(1, before.brows.size)
     mouth = float(cv2.norm(before.mouth, after.mouth, cv2.NORM_L1)) / max(1, before.mouth.size)
-    return max(brows, mouth)
+    return brows, mouth
+
+
+def contrast(thumbnail: RGBImage) -> float:
+    """How much shifting a grey thumbnail by one pixel changes it: the mean absolute
+    difference of neighbouring pixels, across or down, whichever is larger."""
+    grey = thumbnail.astype(np.float32)
+    across = float(np.abs(np.diff(grey, axis=1)).mean()) if grey.shape[1] > 1 else 0.0
+    down = float(np.abs(np.diff(grey, axis=0)).mean()) if grey.shape[0] > 1 else 0.0
+    return max(across, down)
 
 
 def is_still(before: Snapshot, after: Snapshot, level: float) -> bool:

@@ -40,6 +40,7 @@ from companion.vision.facepoints import points_from_landmarks
 from companion.vision.imaging import CROP_MAX_SIDE
 from companion.vision.layout import LayoutConfig, find_tiles, is_gallery
 from companion.vision.motion import (
+    AliveRule,
     FirstLook,
     Snapshot,
     came_alive,
@@ -139,19 +140,23 @@ class PipelineConfig:
     """Mean grey change in brows or mouth, between the first look at a found face and a
     later frame, that a person on video shows at least ... A photo, an avatar or a frozen
     video never becomes a participant: the screen pixels of a still image are identical
-    from frame to frame, while a video's change with the frames it shows (even a still
-    listener's). Until then the face costs a glance at a few thumbnails per frame, not a
-    model call. None: every face found is a participant (a screenshot, where nothing
+    from frame to frame. Until then the face costs a glance at a few thumbnails per frame,
+    not a model call. None: every face found is a participant (a screenshot, where nothing
     moves)."""
+    alive_contrast: float = 0.3
+    """... and, in the brows or the mouth, more than this fraction of what shifting that
+    region by one pixel changes (see `motion.came_alive`): a video's noise changes a face
+    printed in it by less, a person's smallest head movement by more. On the layout zoo's
+    pages, recorded from the screen for 20-30 s, a face the detector sees in a map behind
+    a talker changed by at most 0.23 of it against its first look (it had passed the
+    backdrop margin alone in 0.9 s); each of 54 people passed 0.3 within 0.6 s."""
     alive_margin: float = 2.0
-    """... and by more than this many times the calmer side of its backdrop did (see
-    `motion.came_alive`): a face printed on a poster in someone's video changes with the
-    camera's noise as the wall beside it does. On the layout zoo's webcam and
-    meeting-room tiles real faces changed 2-30 times as much as the calmer side within
-    0.3 s of being found. At 3, faces printed on a banner and seen in a map (changing at
-    most 2.8 times as much over 3 s, with the camera's movement) stayed out too, but a
-    7x7 gallery's small faces, against padding that changes with their own video, took
-    up to 7.5 s to be confirmed."""
+    """... and by more than this many times the calmer side of its backdrop did: a face
+    printed on a poster in someone's video moves with the camera's shake as the wall
+    beside it does. On the layout zoo's webcam and meeting-room tiles real faces changed
+    2-30 times as much as the calmer side within 0.3 s of being found. At 3, a 7x7
+    gallery's small faces, against padding that changes with their own video, took up to
+    7.5 s to be confirmed."""
     still_recheck_s: float = 2.0
     """A found face not yet seen to change is landmarked again only this often (so a
     photo that goes away is noticed)."""
@@ -547,12 +552,14 @@ class Pipeline:
         call (returned for the tracker, when its points came from landmarks)."""
         level = self.config.alive_level
         woke: dict[int, Landmarked] = {}
+        if level is None:
+            return woke
+        rule = AliveRule(level, self.config.alive_contrast, self.config.alive_margin)
         for track in self._tracker.tracks:
             state = self._sampled.get(track.key)
-            if state is None or state.alive or level is None or state.first_look is None:
+            if state is None or state.alive or state.first_look is None:
                 continue
-            margin = self.config.alive_margin
-            if not came_alive(state.first_look, pixels, track.area, level, margin):
+            if not came_alive(state.first_look, pixels, track.area, rule):
                 continue
             state.alive = True
             state.recheck_at = -math.inf
