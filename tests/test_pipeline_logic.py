@@ -354,6 +354,27 @@ def test_a_photo_is_never_a_participant_and_is_rarely_landmarked() -> None:
     assert world.model_calls["photo"] <= 4  # looked at every 2 s, not 180 times
 
 
+def test_a_face_found_and_waiting_to_move_does_not_get_its_tile_searched_again() -> None:
+    # A gallery with a profile photo in one tile: the photo is found and landmarked once,
+    # then watched for life. Its tile is searched as seldom as a followed person's: once
+    # a second, the searches took the budget from other tiles' first model calls.
+    world = World()
+    tiles = _gallery(world)
+    world.people["person4"].live = False
+    config = PipelineConfig.offline()
+    config.alive_level = PipelineConfig().alive_level  # a live call, where photos are shown
+    pipe = _pipeline(world, config)
+
+    def searches_of_the_photo_tile(start: float, seconds: float) -> int:
+        before = len(world.windows)
+        _run(pipe, world, start, seconds)
+        return sum(tiles[4].contains_point(w.cx, w.cy) for w in world.windows[before:])
+
+    assert searches_of_the_photo_tile(0.0, 1.0) > 0  # searched, and the photo found ...
+    assert world.model_calls["person4"] >= 1
+    assert searches_of_the_photo_tile(1.0, 3.5) == 0  # ... then not before the recheck (5 s)
+
+
 def test_a_detection_the_landmarker_never_confirms_is_dropped() -> None:
     world = World({"ghost": Person(Box(100, 100, 80, 80), COLOURS[0], landmarkable=False)})
     results = _run(_pipeline(world), world, 0.0, 1.0)

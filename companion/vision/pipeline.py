@@ -386,9 +386,17 @@ class Pipeline:
         config = self.config
         if any(tr.failures for tr in inside):
             return config.lost_detect_interval_s
-        if not any(tr.confirmed for tr in inside):
+        if not any(tr.confirmed or self._watched(tr.key) for tr in inside):
             return config.detect_interval_s
         return config.recheck_interval_s if self._gallery else config.scene_recheck_interval_s
+
+    def _watched(self, key: int) -> bool:
+        """Whether a found face was landmarked and is being watched for life: its tile
+        need not be searched again for it. Searched again, it took the budget from other
+        tiles' first model calls, and its detector box replaced the landmarks the face
+        is confirmed with once it moves (a model call more)."""
+        state = self._sampled.get(key)
+        return state is not None and state.first_look is not None
 
     def _smallest_face(self, area: Box) -> float:
         """The smallest face worth searching ``area`` for: `PipelineConfig.min_face`, or,
