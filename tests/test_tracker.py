@@ -194,6 +194,21 @@ def test_a_participant_nobody_looked_for_is_not_missing() -> None:
     assert [p.id for p in tracker.participants()] == ["p1"]
 
 
+def test_missing_time_counts_from_the_first_miss_not_from_the_last_sighting() -> None:
+    # A 7x7 gallery on one core: a participant not sampled for 2.7 s, then one miss (the
+    # face moved meanwhile) is not 2.7 s of absence; misses for 2 s from then are.
+    tracker = ParticipantTracker(TrackerConfig(max_missing_s=2.0))
+    _sight(tracker, [Box(0, 0, 50, 50)], 0.0)
+    _confirm_all(tracker, 0.0)
+    key = tracker.tracks[0].key
+    _miss(tracker, key, 2.7)
+    assert [p.id for p in tracker.participants()] == ["p1"]
+    _miss(tracker, key, 4.0)
+    assert [p.id for p in tracker.participants()] == ["p1"]
+    _miss(tracker, key, 4.8)
+    assert tracker.participants() == []
+
+
 def test_a_face_that_returns_after_being_dropped_gets_a_new_id() -> None:
     tracker = ParticipantTracker(TrackerConfig(max_missing_s=1.0))
     _sight(tracker, [Box(0, 0, 50, 50)], 0.0)

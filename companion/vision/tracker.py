@@ -83,6 +83,8 @@ class Track:
     """Looks averaged into ``signature`` since then (see `TrackerConfig.reference_s`)."""
     retry_at: float = -math.inf
     """Earliest time to try landmarking again after failures (back-off)."""
+    missing_since: float = math.inf
+    """When the first of the current ``failures`` came: looked for there and not found."""
     suspect: int = 0
     """Consecutive appearance checks that did not look like this person."""
     waiting_since: float | None = None
@@ -161,7 +163,7 @@ class TrackerConfig:
     """Matching, lifetime and identity settings, in seconds and box fractions."""
 
     max_missing_s: float = 2.0
-    """A confirmed participant unseen this long is dropped."""
+    """A confirmed participant looked for and not found this long is dropped."""
     tentative_failures: int = 3
     """A tentative track whose crop shows no face this many times is discarded."""
     min_iou: float = 0.05
@@ -356,6 +358,8 @@ class ParticipantTracker:
     def _miss(self, key: int, t: float) -> None:
         """The track's crop held no face at ``t``: back off further attempts."""
         track = self._tracks[key]
+        if not track.failures:
+            track.missing_since = t
         track.failures += 1
         wait = min(self.config.max_backoff_s, self.config.backoff_s * 2 ** (track.failures - 1))
         track.retry_at = t + wait
@@ -476,14 +480,15 @@ class ParticipantTracker:
     def _expire(self, t: float) -> list[Track]:
         """Drop confirmed tracks missing for too long; returns them. Forgets old departures.
 
-        Missing means looked for and not found (a failed landmarking since it was last
-        seen): a participant the scheduler has not got round to in a crowded gallery on a
-        busy machine is not missing.
+        Missing means looked for and not found, from the first failed landmarking since it
+        was last seen: a participant the scheduler has not got round to in a crowded
+        gallery on a busy machine is not missing, and when it is got round to after
+        seconds, one miss (the face moved meanwhile) is not seconds of absence.
         """
         gone = [
             tr
             for tr in self._tracks.values()
-            if tr.confirmed and tr.failures and t - tr.last_seen > self.config.max_missing_s
+            if tr.confirmed and tr.failures and t - tr.missing_since > self.config.max_missing_s
         ]
         for tr in gone:
             del self._tracks[tr.key]
