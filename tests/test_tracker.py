@@ -409,6 +409,34 @@ def test_a_missing_participant_found_in_another_tile_keeps_their_id() -> None:
     assert people[0].first_seen == 0.0
 
 
+# Each row: how blurred the returning face's look is (its appearance distance from the
+# departed person's), whether it comes back where they left from -> whether it takes
+# their id back.
+RETURN_TABLE = [
+    (0.1, False, True),  # 0.23, under same_person (0.25): the same person, anywhere
+    (0.2, True, True),  # 0.32, a small face's noisy look, in the same place: the same person
+    (0.2, False, False),  # 0.32 elsewhere: not enough
+    (0.3, True, False),  # 0.40, over other_person: someone else, even there
+]
+
+
+@pytest.mark.parametrize(("blur", "here", "same_id"), RETURN_TABLE)
+def test_a_face_back_where_a_participant_left_from_takes_their_id_unless_clearly_other(
+    blur: float, here: bool, same_id: bool
+) -> None:
+    tracker = ParticipantTracker(TrackerConfig(max_missing_s=1.0))
+    (track,) = _sight(tracker, [_seen(Box(0, 0, 30, 30), person=5)], 0.0)
+    _observe(tracker, track.key, track.box, 0.0, _points(track.box), _look(5))
+    _miss(tracker, track.key, 0.1)
+    _miss(tracker, track.key, 1.2)  # looked for and not found for over a second: departed
+    assert tracker.participants() == []
+    back = Box(2, 1, 30, 30) if here else Box(600, 300, 30, 30)
+    (found,) = _sight(tracker, [_seen(back)], 2.5)
+    _observe(tracker, found.key, back, 2.5, _points(back), _look(5, blur=blur))
+    ids = [p.id for p in tracker.participants()]
+    assert ids == (["p1"] if same_id else ["p2"])
+
+
 def test_in_a_settled_scene_a_look_alike_elsewhere_does_not_take_a_missing_id() -> None:
     tracker = ParticipantTracker()
     (track,) = _sight(tracker, [_seen(Box(0, 0, 50, 50), person=5)], 0.0)

@@ -197,6 +197,11 @@ class TrackerConfig:
     """The best re-identification must beat the runner-up by this much."""
     other_person: float = 0.4
     """Appearance distance over which a face cannot be the same person."""
+    same_place_s: float = 5.0
+    """A face found where a participant departed from, within this long and with the
+    layout settled, takes their id back at any appearance distance under
+    ``other_person``: a 28 px face of a meeting room, lost for 2 s, came back 0.31 from
+    its own look, over ``same_person``."""
     suspect_checks: int = 2
     """This many appearance mismatches in a row free a track's id."""
     reid_memory_s: float = 120.0
@@ -499,6 +504,12 @@ class ParticipantTracker:
             del self._departed[pid]
         return gone
 
+    def _left_from_here(self, left: Departed, box: Box, t: float) -> bool:
+        """Whether ``left`` departed, a short while ago, from the place where ``box`` (its
+        centre) is."""
+        recent = t - left.last_seen <= self.config.same_place_s
+        return recent and left.box.contains_point(box.cx, box.cy)
+
     def _depart(self, track: Track) -> None:
         if track.id is not None:
             self._departed[track.id] = Departed(
@@ -512,7 +523,9 @@ class ParticipantTracker:
         missing, or doubted by an appearance check, are candidates only while the layout is
         unsettled (people do not jump across a camera scene), and otherwise competition:
         the best match must beat them by ``reid_margin``. Participants found at their last
-        look are neither: a person cannot be in two places.
+        look are neither: a person cannot be in two places. A participant who departed from
+        where ``track`` is, a moment ago, is matched up to ``other_person`` rather than
+        ``same_person`` (`TrackerConfig.same_place_s`).
         """
         if look is None:
             return False
@@ -539,9 +552,12 @@ class ParticipantTracker:
             "t=%.2f re-identify at %s: best %s %.3f, runner-up %.3f",
             t, track.box.as_list(0), best[1], best[0], runner_up,
         )  # fmt: skip
-        if best[0] > self.config.same_person or runner_up - best[0] < self.config.reid_margin:
-            return False
         _, pid, lost, left = best
+        same = self.config.same_person
+        if left is not None and not unsettled and self._left_from_here(left, track.box, t):
+            same = self.config.other_person
+        if best[0] > same or runner_up - best[0] < self.config.reid_margin:
+            return False
         if lost is not None:
             track.first_seen = lost.first_seen
             if lost.failures:
