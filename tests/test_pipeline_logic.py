@@ -17,6 +17,7 @@ from companion.model import Box, Face, Frame, HeadPose, RGBImage
 from companion.vision.pipeline import Pipeline, PipelineConfig, StepResult
 from companion.vision.scheduler import SchedulerConfig
 from companion.vision.tiling import Detection
+from companion.vision.tracker import TrackerConfig
 
 WIDTH, HEIGHT = 1280, 720
 LANDMARK_COST_S = 0.015
@@ -459,6 +460,34 @@ def test_an_id_holds_when_a_face_moves_between_its_samples() -> None:
             ids |= {p.id for p in result.participants}
     assert ids == set(before.values())
     assert _ids_by_person(world, _run(pipe, world, 7.0, 1.0)[-1]) == before
+
+
+def test_under_a_budget_a_face_waiting_for_its_id_is_landmarked_only_now_and_then() -> None:
+    # A followed face's checks stay in doubt (it looks like someone else now), so a face
+    # that joins waits for its id; new faces come first in the landmarking order, and
+    # landmarked on every frame of its wait it took the calls others needed.
+    world = World()
+    tiles = _gallery(world, n=2)
+    del world.people["person3"]  # an empty tile, searched every second
+    tracker = TrackerConfig(suspect_checks=99)
+    config = PipelineConfig(scheduler=SchedulerConfig(budget_cores=1.0), tracker=tracker)
+    pipe = _pipeline(world, config)
+    assert len(_run(pipe, world, 0.0, 2.0)[-1].participants) == 3
+    world.people["person0"].colour = (250, 250, 250)
+    side = world.people["person1"].box.w
+    joined = Box(tiles[3].cx - side / 2, tiles[3].cy - side / 2, side, side)
+    world.people["joined"] = Person(joined, COLOURS[6])
+    calls = []  # the joined face's model calls after each frame, until it has an id
+    for i in range(round(3.0 * 30)):
+        result = pipe.step(world.frame(2.0 + i / 30))
+        calls.append(world.model_calls["joined"])
+        if any(p.box.iou(joined) > 0.5 for p in result.participants):
+            break
+    else:
+        pytest.fail("the joined face never got an id")
+    first = next(i for i, n in enumerate(calls) if n)
+    assert len(calls) - first > 15  # it waited half a second or more
+    assert calls[-1] <= 3 + tracker.unrest_s / config.waiting_recheck_s, calls[first:]
 
 
 def test_an_id_holds_when_a_fit_shrinks_onto_part_of_the_face_for_a_moment() -> None:

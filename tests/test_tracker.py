@@ -478,6 +478,26 @@ def test_a_new_face_waits_for_a_calm_layout_at_most_unrest_s() -> None:
     assert sorted(p.id for p in tracker.participants()) == ["p1", "p2"]
 
 
+def test_a_face_waiting_for_its_id_knows_when_it_may_be_named() -> None:
+    # Under a budget the pipeline landmarks a waiting face only now and then until it may
+    # be named (new faces go first in the landmarking order: on every frame of their wait,
+    # waiting faces took the calls of faces found after them).
+    config = TrackerConfig(suspect_checks=99)
+    tracker = ParticipantTracker(config)
+    (doubted,) = _sight(tracker, [_seen(Box(0, 0, 50, 50), person=1)], 0.0)
+    _observe(tracker, doubted.key, doubted.box, 0.0, _points(doubted.box), _look(1))
+    _verify(tracker, doubted.key, _look(2), 1.4)  # in doubt: the layout is unsettled
+    (joined,) = _sight(tracker, [_seen(Box(600, 300, 50, 50), person=6)], 1.5)
+    _observe(tracker, joined.key, joined.box, 1.5, _points(joined.box), _look(6))
+    assert joined.id is None
+    calm_at = 1.4 + config.unrest_s  # before its own wait of unrest_s is over
+    assert joined.wait_until == pytest.approx(calm_at)
+    _observe(tracker, joined.key, joined.box, 1.75, _points(joined.box), _look(6))
+    assert joined.id is None
+    _observe(tracker, joined.key, joined.box, calm_at, _points(joined.box), _look(6))
+    assert joined.id == "p2"
+
+
 def test_the_reference_look_is_taken_around_the_landmarks_that_confirm_a_face() -> None:
     # The detector's points sit less exactly than the landmarks' (at 7x7 gallery scale,
     # enough for the first look to differ from every later check): the look taken at

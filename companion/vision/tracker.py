@@ -89,6 +89,8 @@ class Track:
     """Consecutive appearance checks that did not look like this person."""
     waiting_since: float | None = None
     """When this unnamed face first waited for the layout to settle (see `unrest_s`)."""
+    wait_until: float = -math.inf
+    """When this face, seen alive and told to wait for its id, may be named."""
 
     @property
     def confirmed(self) -> bool:
@@ -353,12 +355,19 @@ class ParticipantTracker:
 
     def _may_name(self, track: Track, t: float) -> bool:
         """Whether an unnamed face that looks like nobody missing gets a new id now: when
-        the layout is calm, or once it has waited `TrackerConfig.unrest_s` for it."""
+        the layout is calm, or once it has waited `TrackerConfig.unrest_s` for it.
+
+        A face told to wait learns when it may be named (``wait_until``): under a CPU
+        budget the pipeline landmarks it only now and then until then."""
         if t >= self._unrest_until:
             return True
         if track.waiting_since is None:
             track.waiting_since = t
-        return t - track.waiting_since >= self.config.unrest_s
+        wait_until = track.waiting_since + self.config.unrest_s
+        if t >= wait_until:
+            return True
+        track.wait_until = min(self._unrest_until, wait_until)
+        return False
 
     def _miss(self, key: int, t: float) -> None:
         """The track's crop held no face at ``t``: back off further attempts."""
