@@ -280,6 +280,27 @@ def test_each_gallery_tile_is_searched_on_its_own_and_gets_one_participant() -> 
     assert len(result.tiles) == 9
 
 
+def test_a_face_the_landmarker_failed_on_is_looked_for_again_soon() -> None:
+    # A meeting room: two people in one tile. The second is found, but the landmarker
+    # fails on them (a head turned, a hand) until they are given up; the tile's first
+    # person is followed, so the next routine search of the tile would come 5 s later.
+    world = World()
+    tiles = _gallery(world, n=2)
+    first = world.people["person0"].box
+    late = Person(Box(first.x + 1.6 * first.w, first.y, first.w, first.h), COLOURS[5])
+    late.landmarkable = False
+    assert _inside(late.box, tiles[0])
+    world.people["late"] = late
+    pipe = _pipeline(world, PipelineConfig(scheduler=SchedulerConfig(budget_cores=1.0)))
+    results = _run(pipe, world, 0.0, 2.0)
+    assert world.model_calls["late"] > 0
+    assert len(results[-1].participants) == 4  # the late face given up, not followed
+    late.landmarkable = True
+    results = _run(pipe, world, 2.0, 2.0)
+    found = [r.t for r in results if any(p.box.iou(late.box) > 0.5 for p in r.participants)]
+    assert found and found[0] < 3.5
+
+
 def test_an_excluded_gallery_tile_is_never_searched_and_gets_no_participant() -> None:
     world = World()
     tiles = _gallery(world)

@@ -158,6 +158,8 @@ class TrackerUpdate:
     """Keys of tracks whose id an identity check freed (someone else is there now)."""
     dropped: tuple[Track, ...] = ()
     """Participants forgotten: on a face an older one follows, or missing too long."""
+    given_up: tuple[Box, ...] = ()
+    """Where faces found and never landmarked were given up (`TrackerConfig.tentative_failures`)."""
 
 
 @dataclass
@@ -238,6 +240,7 @@ class ParticipantTracker:
         self._next_key = 0
         self._next_id = 1
         self._unrest_until = -math.inf
+        self._given_up: list[Box] = []
 
     @property
     def tracks(self) -> list[Track]:
@@ -284,7 +287,8 @@ class ParticipantTracker:
             else:
                 self._observe(key, found, t)
         dropped += self._drop_duplicates() + self._expire(t)
-        return TrackerUpdate(tuple(created), tuple(freed), tuple(dropped))
+        given_up, self._given_up = tuple(self._given_up), []
+        return TrackerUpdate(tuple(created), tuple(freed), tuple(dropped), given_up)
 
     def _match(
         self, sightings: Sequence[Sighting | Box], t: float
@@ -379,6 +383,7 @@ class ParticipantTracker:
         track.retry_at = t + wait
         if not track.confirmed and track.failures >= self.config.tentative_failures:
             del self._tracks[key]
+            self._given_up.append(track.box)
 
     def _verify(self, key: int, look: Signature, t: float) -> bool:
         """Compare how the face at a track's place looks now with how its person looked.
