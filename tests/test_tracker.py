@@ -491,7 +491,7 @@ def test_a_face_waiting_for_its_id_knows_when_it_may_be_named() -> None:
     _observe(tracker, joined.key, joined.box, 1.5, _points(joined.box), _look(6))
     assert joined.id is None
     calm_at = 1.4 + config.unrest_s  # before its own wait of unrest_s is over
-    assert joined.wait_until == pytest.approx(calm_at)
+    assert tracker.may_name_at(joined) == pytest.approx(calm_at)
     _observe(tracker, joined.key, joined.box, 1.75, _points(joined.box), _look(6))
     assert joined.id is None
     _observe(tracker, joined.key, joined.box, calm_at, _points(joined.box), _look(6))

@@ -168,7 +168,7 @@ class PipelineConfig:
     """A found face not yet seen to change is landmarked again only this often (so a
     photo that goes away is noticed)."""
     waiting_recheck_s: float = 0.25
-    """Under a CPU budget, a face seen alive and waiting for its id (`Track.wait_until`)
+    """Under a CPU budget, a face seen alive and waiting for its id (`may_name_at`)
     is landmarked again only this often, and when it may be named. New faces come first
     in the landmarking order: on every frame of their wait, four or five waiting faces of
     a 7x7 page took the first calls of the faces found after them for a second or two.
@@ -625,9 +625,10 @@ class Pipeline:
         if state is None:
             return track.retry_at
         ready = max(track.retry_at, state.recheck_at)
-        if self._scheduler.limited and track.id is None and track.wait_until > ready:
+        named_from = self._tracker.may_name_at(track)
+        if self._scheduler.limited and named_from > ready:
             now_and_then = state.last_sample + self.config.waiting_recheck_s
-            ready = max(ready, min(track.wait_until, now_and_then))
+            ready = max(ready, min(named_from, now_and_then))
         return ready
 
     def _last_sample(self, key: int) -> float:

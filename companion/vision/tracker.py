@@ -89,8 +89,6 @@ class Track:
     """Consecutive appearance checks that did not look like this person."""
     waiting_since: float | None = None
     """When this unnamed face first waited for the layout to settle (see `unrest_s`)."""
-    wait_until: float = -math.inf
-    """When this face, seen alive and told to wait for its id, may be named."""
 
     @property
     def confirmed(self) -> bool:
@@ -359,19 +357,20 @@ class ParticipantTracker:
 
     def _may_name(self, track: Track, t: float) -> bool:
         """Whether an unnamed face that looks like nobody missing gets a new id now: when
-        the layout is calm, or once it has waited `TrackerConfig.unrest_s` for it.
-
-        A face told to wait learns when it may be named (``wait_until``): under a CPU
-        budget the pipeline landmarks it only now and then until then."""
+        the layout is calm, or once it has waited `TrackerConfig.unrest_s` for it."""
         if t >= self._unrest_until:
             return True
         if track.waiting_since is None:
             track.waiting_since = t
-        wait_until = track.waiting_since + self.config.unrest_s
-        if t >= wait_until:
-            return True
-        track.wait_until = min(self._unrest_until, wait_until)
-        return False
+        return t - track.waiting_since >= self.config.unrest_s
+
+    def may_name_at(self, track: Track) -> float:
+        """When a face seen alive and told to wait for its id (`_may_name`) may be named;
+        -inf for a face not waiting. Under a CPU budget the pipeline landmarks a waiting
+        face only now and then until then."""
+        if track.id is not None or track.waiting_since is None:
+            return -math.inf
+        return min(self._unrest_until, track.waiting_since + self.config.unrest_s)
 
     def _miss(self, key: int, t: float) -> None:
         """The track's crop held no face at ``t``: back off further attempts."""
