@@ -151,6 +151,10 @@ class Browser:
         env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY",)}
         env["DISPLAY"] = display
         env["HOME"] = self._profile  # no dconf or keyring of the user's
+        # A terminated chromium leaves its singleton socket's folder in the temp dir: give it
+        # one of its own, removed on close (short: a socket's path has at most 107 bytes).
+        self._temp = tempfile.mkdtemp(prefix="companion-chromium-")
+        env["TMPDIR"] = self._temp
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             args,
@@ -225,6 +229,7 @@ class Browser:
             os.killpg(self.process.pid, signal.SIGKILL)
         self._log.close()
         shutil.rmtree(self._profile, ignore_errors=True)
+        shutil.rmtree(self._temp, ignore_errors=True)
 
 
 def screenshot(display: str, region: Box, path: Path) -> Path:
