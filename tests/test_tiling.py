@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from companion.model import Box, RGBImage
-from companion.vision.layout import find_tiles, is_gallery
+from companion.vision.layout import find_tiles, is_gallery, reshuffled
 from companion.vision.tiling import (
     FACE_TO_TILE_MIN,
     Detection,
@@ -193,6 +193,36 @@ def test_a_row_of_toolbar_buttons_does_not_set_the_gallery_grid() -> None:
     for box in [*tiles, *buttons]:
         _paste(canvas, box)
     assert _same(find_tiles(canvas), [*tiles, *buttons])
+
+
+def _square_grid(n: int, size: float = 900.0) -> list[Box]:
+    side = size / n
+    return [Box(c * side, r * side, side - 8, side - 8) for r in range(n) for c in range(n)]
+
+
+_3X3 = _square_grid(3)
+_IN_EACH = [(b.cx, b.cy) for b in _3X3]
+_CUT = _3X3[4]  # read in two pieces where its video's edge is as dark as the gaps
+_PIECES = [Box(_CUT.x, _CUT.y, 40, _CUT.h), Box(_CUT.x + 48, _CUT.y, _CUT.w - 48, _CUT.h)]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "people", "expected"),
+    [
+        (_3X3, _3X3, _IN_EACH, False),
+        (_3X3, [*_3X3[:4], *_PIECES, *_3X3[5:]], _IN_EACH, False),  # a tile read in pieces
+        ([*_3X3[:4], *_PIECES, *_3X3[5:]], _3X3, _IN_EACH, False),  # and whole again
+        (_3X3, [*_3X3, Box(950, 20, 36, 28)], _IN_EACH, False),  # a clock's text appeared
+        (_3X3, _3X3[:8], _IN_EACH, True),  # someone left: the last tile went
+        (_3X3[:8], _3X3, _IN_EACH[:8], False),  # someone joined, nobody moved
+        (_square_grid(2), _3X3, [(b.cx, b.cy) for b in _square_grid(2)], True),  # laid out anew
+        ([], _3X3, [], False),  # the first reading
+    ],
+)
+def test_a_reshuffle_is_a_tile_with_someone_in_it_appearing_or_going(
+    old: list[Box], new: list[Box], people: list[tuple[float, float]], expected: bool
+) -> None:
+    assert reshuffled(old, new, people) is expected
 
 
 def test_a_dark_frame_has_no_tiles() -> None:

@@ -458,8 +458,8 @@ def test_a_new_person_who_looks_like_nobody_missing_gets_a_new_id() -> None:
 
 
 def test_a_new_face_waits_for_a_calm_layout_at_most_unrest_s() -> None:
-    # A 7x7 gallery: some tile's look is always in doubt, which kept the layout unsettled
-    # for good, and a face that joined waited for a calm that never came.
+    # A check that stays in doubt keeps the layout unsettled for good; a face that joined
+    # must not wait for a calm that never comes.
     config = TrackerConfig(suspect_checks=99)
     tracker = ParticipantTracker(config)
     (doubted,) = _sight(tracker, [_seen(Box(0, 0, 50, 50), person=1)], 0.0)

@@ -83,6 +83,45 @@ def is_gallery(tiles: list[Box]) -> bool:
     return len(tiles) >= 2
 
 
+def reshuffled(old: list[Box], new: list[Box], people: list[tuple[float, float]]) -> bool:
+    """Whether a tile with someone in it appeared or went between two readings of a
+    layout (someone left, or the gallery was laid out anew), ``people`` being where the
+    followed faces are.
+
+    A tile read in pieces or whole again is the same tile: a video whose edge is as dark
+    as the gaps is cut there in some frames and not in others (on the 7x7 zoo page 57-59
+    tiles were read for 49, a different number at nearly every reading). A tile with
+    nobody in it (a clock's text, a button, a joining camera that moves nobody) changes
+    no one's place. Tiles pair up one to one where they overlap by more than half (IoU,
+    best first); a tile left over counts unless it lies mostly inside a paired tile of
+    the other reading.
+    """
+    pairs = sorted(
+        ((a.iou(b), i, j) for i, a in enumerate(old) for j, b in enumerate(new)), reverse=True
+    )
+    old_paired: set[int] = set()
+    new_paired: set[int] = set()
+    for overlap, i, j in pairs:
+        if overlap <= 0.5:
+            break
+        if i not in old_paired and j not in new_paired:
+            old_paired.add(i)
+            new_paired.add(j)
+
+    def left_over(tiles: list[Box], paired: set[int], others: list[Box], theirs: set[int]) -> bool:
+        whole = [others[k] for k in theirs]
+        return any(
+            i not in paired
+            and any(b.contains_point(x, y) for x, y in people)
+            and not any(b.overlap(w) > 0.5 * b.area for w in whole)
+            for i, b in enumerate(tiles)
+        )
+
+    return left_over(old, old_paired, new, new_paired) or left_over(
+        new, new_paired, old, old_paired
+    )
+
+
 class _Profiles:
     """Dark fractions of any row or column span of any rectangle, from integral images."""
 

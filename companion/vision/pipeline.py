@@ -38,7 +38,7 @@ from companion.model import Box, Face, Frame, Participant, RGBImage
 from companion.vision.appearance import Signature, signature
 from companion.vision.facepoints import points_from_landmarks
 from companion.vision.imaging import CROP_MAX_SIDE
-from companion.vision.layout import LayoutConfig, find_tiles, is_gallery
+from companion.vision.layout import LayoutConfig, find_tiles, is_gallery, reshuffled
 from companion.vision.motion import (
     AliveRule,
     FirstLook,
@@ -374,15 +374,12 @@ class Pipeline:
         tiles = [b for b in find_tiles(pixels, self.config.layout) if not self._excluded(b)]
         old = self._areas
         areas: list[_Area] = []
-        # A reshuffle (someone joined or left) changes the number of tiles or moves them by
-        # a tile; a tile edge that shifts by a few pixels with dark video content does not.
-        changed = len(tiles) != len(old)
-        moved = changed
+        moved = len(tiles) != len(old)
         for box in tiles:
             same = max(old, key=lambda a: a.box.iou(box), default=None)
             overlap = same.box.iou(box) if same is not None else 0.0
             if same is None or overlap <= 0.5:
-                changed = moved = True
+                moved = True
                 areas.append(_Area(box))
             elif overlap > 0.9:
                 areas.append(_Area(same.box, same.last_search, search_by=same.search_by))
@@ -397,8 +394,13 @@ class Pipeline:
         for area in areas:
             area.queued = queued[area.box]
         return Evidence(
-            tiles=[a.box for a in areas] if moved else None, reshuffled=changed and bool(old)
+            tiles=[a.box for a in areas] if moved else None,
+            reshuffled=reshuffled([a.box for a in old], tiles, self._people()),
         )
+
+    def _people(self) -> list[tuple[float, float]]:
+        """Where the participants' faces are (their boxes' centres)."""
+        return [(tr.box.cx, tr.box.cy) for tr in self._tracker.tracks if tr.confirmed]
 
     def _search_interval(self, area: Box) -> float:
         inside = [tr for tr in self._tracker.tracks if area.contains_point(tr.box.cx, tr.box.cy)]

@@ -143,7 +143,8 @@ class Evidence:
     tiles: Sequence[Box] | None = None
     """The layout's tiles, when they moved: each track's area becomes the tile holding it."""
     reshuffled: bool = False
-    """The layout changed (someone joined or left): people may turn up in other places."""
+    """A tile with someone in it appeared or went (`layout.reshuffled`): people may turn up
+    in other places."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -219,9 +220,10 @@ class TrackerConfig:
     unrest_s: float = 0.75
     """After an appearance mismatch anywhere, a newly confirmed face that looks like nobody
     missing waits for someone to be freed before it gets a new id: until the layout has
-    been calm this long, and at most this long itself. In a large gallery some check
-    somewhere is nearly always in doubt; without the cap, the calm never came and new
-    faces of a 7x7 page waited for seconds, some to the end. Freeing an id takes
+    been calm this long, and at most this long itself. Without the cap the calm never
+    came on the 7x7 zoo page, and its new faces waited for seconds, some to the end (its
+    layout was read as reshuffled at nearly every reading, until a tile read in pieces
+    stopped counting as one: `layout.reshuffled`). Freeing an id takes
     `suspect_checks` checks at the participant's model calls, at least
     `PipelineConfig.verify_interval_s` apart (0.5 s in all for a face sampled four times a
     second or more), so this is that with a margin; at 1.5 s the 7x7 page found everyone
