@@ -34,8 +34,9 @@ class Person:
     (sensor noise; far less than a movement). A photo's pixels never change."""
     fitted: Box | None = None
     """Where the landmarks settle when not on the face itself (a fit that slid)."""
-    slips: int = 0
-    """The next this many fits settle on the lower part of the face only."""
+    slips: list[float] = field(default_factory=list)
+    """The next fits settle on the lower part of the face only, each this much of its
+    size."""
 
 
 @dataclass
@@ -134,8 +135,8 @@ class ScriptedLandmarker:
                 return None
             b = person.fitted or b
             if person.slips:
-                person.slips -= 1
-                b = Box(b.x + 0.15 * b.w, b.y + 0.45 * b.h, 0.7 * b.w, 0.55 * b.h)
+                part = person.slips.pop(0)
+                b = Box(b.x + (1 - part) / 2 * b.w, b.y + (1 - part) * b.h, part * b.w, part * b.h)
             pts = np.zeros((478, 3), np.float32)
             pts[:, 0] = np.linspace(b.x, b.x + b.w, 478)
             pts[:, 1] = np.linspace(b.y, b.y + b.h, 478)
@@ -511,11 +512,20 @@ def test_under_a_budget_a_face_waiting_for_its_id_is_landmarked_only_now_and_the
     assert calls[-1] <= 3 + tracker.unrest_s / config.waiting_recheck_s, calls[first:]
 
 
-def test_an_id_holds_when_a_fit_shrinks_onto_part_of_the_face_for_a_moment() -> None:
+@pytest.mark.parametrize(
+    "slips",
+    [
+        [0.55, 0.55],  # at once
+        [0.8, 0.65, 0.65],  # over two calls, each fit within check_size_change of the last
+    ],
+)
+def test_an_id_holds_when_a_fit_shrinks_onto_part_of_the_face_for_a_moment(
+    slips: list[float],
+) -> None:
     # Small gallery faces: now and then a fit settles on part of the face (the lower
-    # half here) for a call or two before it is whole again. The look around it holds
+    # part here) for a few calls before it is whole again. The look around it holds
     # less hair and collar; it is not a look at someone else. Every model call checks
-    # the look here, so both slipped fits are checks.
+    # the look here, so every slipped fit is a check.
     world = World()
     _gallery(world)
     config = PipelineConfig(scheduler=SchedulerConfig(budget_cores=0.3), verify_interval_s=0.0)
@@ -523,9 +533,9 @@ def test_an_id_holds_when_a_fit_shrinks_onto_part_of_the_face_for_a_moment() -> 
     before = _ids_by_person(world, _run(pipe, world, 0.0, 3.0)[-1])
     assert len(set(before.values())) == 9
     person = world.people["person0"]
-    person.slips = 2
-    results = _run(pipe, world, 3.0, 3.0)
-    assert person.slips == 0
+    person.slips = list(slips)
+    results = _run(pipe, world, 3.0, 6.0)
+    assert person.slips == []
     held = [before["person0"] in {p.id for p in r.participants} for r in results]
     assert all(held), f"person0's id missing on {held.count(False)} of {len(held)} frames"
     assert _ids_by_person(world, results[-1]) == before

@@ -28,6 +28,7 @@ imports MediaPipe and tests can drive it with fakes and a fake CPU clock.
 from __future__ import annotations
 
 import math
+import statistics
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
@@ -131,11 +132,14 @@ class PipelineConfig:
     ids of people who had not changed."""
     check_size_change: float = 1.3
     """A look is taken for the check only around a fit of about the size of the face's
-    last one (width and height within this factor). In a 7x7 gallery a 70x90 px face's
-    fit shrank to part of it (59x54) for a call or two now and then: the look around it
-    held less hair and collar and read as someone else, and the id was freed. A person's
-    fits one second apart on the labelled clips change by at most 1.18 (height) and 1.14
-    (width) in 99 of 100 pairs; a swapped tile is checked at the next call."""
+    last few (width and height within this factor of the median of its last `FITS_KEPT`
+    fits). In a 7x7 gallery a 70x90 px face's fit shrank to part of it (59x54) for a call
+    or two now and then: the look around it held less hair and collar and read as someone
+    else, and the id was freed. A fit that shrinks over two calls passes a test against
+    the last fit alone: such checks were most of the 7x7's looks far from the person's
+    own. A person's fits one second apart on the labelled clips change by at most 1.18
+    (height) and 1.14 (width) in 99 of 100 pairs; a swapped tile is checked once its
+    fits have settled."""
     still_level: float | None = 0.5
     """Mean grey change in brows and mouth under which a face counts as unchanged and keeps
     its landmarks without a model call; None always calls the model. At 0.5 the blendshape
@@ -246,6 +250,10 @@ class _Landmarking:
     """The participant sampled at full rate (`Plan.focus`)."""
 
 
+FITS_KEPT = 5
+"""Fits of a face whose median size a check's fit is compared with (`check_size_change`)."""
+
+
 @dataclass
 class _Sampled:
     """Per-track state the tracker does not need: the model, the last face, its snapshot."""
@@ -266,6 +274,8 @@ class _Sampled:
     (`PipelineConfig.still_recheck_s`)."""
     next_check: float = -math.inf
     """The participant's look is checked at their first model call from then on."""
+    fits: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=FITS_KEPT))
+    """Width and height of the face's last few fits (`PipelineConfig.check_size_change`)."""
 
 
 class Pipeline:
@@ -563,10 +573,11 @@ class Pipeline:
             if (
                 track.confirmed
                 and t >= state.next_check
-                and _fit_like(track, face.box, self.config.check_size_change)
+                and _fit_like(state.fits, face.box, self.config.check_size_change)
             ):
                 done.looks[key] = signature(frame.pixels, points, track.area)
                 state.next_check = t + self.config.verify_interval_s
+            state.fits.append((face.box.w, face.box.h))
             done.results[key] = Landmarked(face.box, points, look, alive=not watching)
             done.faces[key] = face
             state.face = face
@@ -713,17 +724,14 @@ def _covers(face: Box, window: Box) -> bool:
     return window.area > 0 and face.overlap(window) >= 0.6 * window.area
 
 
-def _fit_like(track: Track, box: Box, factor: float) -> bool:
-    """Whether a new fit ``box`` has about the size of the track's last fit (or the track's
-    box came from the detector, whose boxes are sized differently, so there is no telling)."""
-    if not track.from_landmarks:
+def _fit_like(fits: Sequence[tuple[float, float]], box: Box, factor: float) -> bool:
+    """Whether a new fit ``box`` has about the median size of the face's last ``fits``
+    (none yet: no telling)."""
+    if not fits:
         return True
-    last = track.box
-    return all(
-        1 / factor <= new / old <= factor
-        for new, old in ((box.w, last.w), (box.h, last.h))
-        if old > 0
-    )
+    width = statistics.median(w for w, _ in fits)
+    height = statistics.median(h for _, h in fits)
+    return all(1 / factor <= new / old <= factor for new, old in ((box.w, width), (box.h, height)))
 
 
 def _close_enough(old: Box, wanted: Box) -> bool:
