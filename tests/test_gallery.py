@@ -19,9 +19,11 @@ import pytest
 from companion.bench.gallery import Gallery, GalleryLayout
 from companion.bench.runner import DEFAULT_CLIPS
 from companion.bench.stills import faces_in_still
+from companion.bench.zoo.media import fill_16_9
 from companion.capture.video import VideoFileSource
 from companion.cli import main
 from companion.model import Box, Frame
+from companion.vision.layout import find_tiles
 from companion.vision.pipeline import PipelineConfig, StepResult
 from companion.vision.scheduler import SchedulerConfig
 from companion.vision.stack import open_pipeline
@@ -168,6 +170,47 @@ def test_faces_found_in_the_real_zoom_screenshot(still: ClipFinder) -> None:
     # 48 were found when this was written (docs/benchmarks.md); the finder is deterministic
     # on a still, so losing more than two means face finding at tile scale got worse
     assert 46 <= len(found) <= 49
+
+
+LIGHT_GAPS = (243, 242, 241)
+
+
+def test_a_light_gallery_is_read_as_tiles_and_gives_every_small_face(
+    clip: ClipFinder,
+) -> None:
+    # A light theme's 3x3 at 1440x810: webcam pictures filling their tiles, 2 px light
+    # gaps. Read as one area, the whole window, the area said nothing of how large its
+    # faces are, and the woman sitting on the ground in her phone's portrait video
+    # (liveportrait_s29, a 38-42 px face) was dropped as a picture in the room.
+    names = [*DEFAULT_CLIPS[:4], "liveportrait_s29.mp4", *DEFAULT_CLIPS[4:8]]
+    layout = GalleryLayout.grid(3, 1440, 810, gap=2)
+    seconds = 3.0
+    loops = []
+    for name, tile in zip(names, layout.tiles, strict=True):
+        with VideoFileSource(clip(name)) as source:
+            size = (round(tile.w), round(tile.h))
+            loops.append(
+                [(f.t, fill_16_9(f.pixels, size)) for f in source.frames() if f.t <= seconds]
+            )
+
+    def frames() -> Iterable[Frame]:
+        canvas = np.empty((layout.height, layout.width, 3), np.uint8)
+        for i in range(round(seconds * FPS)):
+            t = i / FPS
+            canvas[:] = LIGHT_GAPS
+            for tile, loop in zip(layout.tiles, loops, strict=True):
+                shown = [p for when, p in loop if when <= t][-1]
+                x, y = round(tile.x), round(tile.y)
+                canvas[y : y + shown.shape[0], x : x + shown.shape[1]] = shown
+            yield Frame(canvas.copy(), t, Box(0, 0, layout.width, layout.height), i)
+
+    tiles = find_tiles(next(iter(frames())).pixels)
+    assert len(tiles) == 9
+    assert all(any(t.iou(read) > 0.8 for read in tiles) for t in layout.tiles)
+    results = _run(frames())  # live settings: one core, stamped at 30 fps
+    last = results[-1]
+    per_tile = sorted(_tile_index(layout.tiles, p.box) for p in last.participants)
+    assert per_tile == list(range(9))
 
 
 def test_a_face_printed_on_the_wall_of_a_room_is_no_participant(

@@ -1,22 +1,23 @@
-"""Find the tiles of a video-call gallery: content rectangles separated by dark gaps.
+"""Find the tiles of a video-call gallery: content rectangles separated by gaps.
 
 Zoom and Meet draw each participant's video in a tile on a dark background, with dark
-gaps between tiles and dark bars where a video's aspect differs from its tile. Cutting the
-frame recursively along rows and columns that are (nearly) all dark (an XY-cut) yields one
-rectangle per video, for regular grids, centred partial rows and speaker view alike.
+gaps between tiles and dark bars where a video's aspect differs from its tile; light
+themes draw light, flat gaps. Cutting the frame recursively along rows and columns that
+are (nearly) all background (an XY-cut) yields one rectangle per video, for regular
+grids, centred partial rows and speaker view alike.
 
 A downscaled screenshot blurs one-pixel gaps, so some rectangles come out as two or three
 tiles merged. Galleries are regular: a rectangle that is a whole multiple of the most
 common tile size is split into that many tiles, along the darkest lines near the expected
 places. A camera scene has no gaps and comes back as one rectangle (its content without
-dark borders). Pure numpy and OpenCV, a few milliseconds on a 1080p frame.
+background borders). Pure numpy and OpenCV, a few milliseconds on a 1080p frame.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -34,8 +35,13 @@ class LayoutConfig:
 
     dark_level: int = 40
     """A pixel whose grey value is below this counts as dark (gap, bar or background)."""
+    light_level: int = 200
+    """A pixel at least this light is a light theme's background along a row (or a column)
+    where it matches its neighbour in that row ..."""
+    flat_step: int = 1
+    """... within this many grey levels."""
     gap_fraction: float = 0.97
-    """A row or column at least this dark across its region is a gap."""
+    """A row or column at least this much background across its region is a gap."""
     min_tile: int = 24
     """Rectangles smaller than this on either side are slivers, not videos."""
     multiple_tolerance: float = 0.08
@@ -60,12 +66,9 @@ def find_tiles(pixels: RGBImage, config: LayoutConfig | None = None) -> list[Box
     if step > 1:
         size = (pixels.shape[1] // step, pixels.shape[0] // step)
         small = np.asarray(cv2.resize(small, size, interpolation=cv2.INTER_NEAREST), np.uint8)
-    grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-    _, dark = cv2.threshold(grey, config.dark_level - 1, 1, cv2.THRESH_BINARY_INV)
-    profiles = _Profiles(np.asarray(dark, np.uint8))
-    scaled = LayoutConfig(
-        config.dark_level, config.gap_fraction, config.min_tile // step, config.multiple_tolerance
-    )
+    grey = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), np.uint8)
+    profiles = _Profiles(*_background(grey, config))
+    scaled = replace(config, min_tile=config.min_tile // step)
     leaves: list[Rect] = []
     _cut(profiles, (0, 0, grey.shape[1], grey.shape[0]), scaled, leaves, depth=0)
     rects = _split_multiples(profiles, leaves, scaled)
@@ -122,23 +125,48 @@ def reshuffled(old: list[Box], new: list[Box], people: list[tuple[float, float]]
     )
 
 
-class _Profiles:
-    """Dark fractions of any row or column span of any rectangle, from integral images."""
+def _background(
+    grey: npt.NDArray[np.uint8], config: LayoutConfig
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
+    """Which pixels are background along rows, and along columns.
 
-    def __init__(self, dark: npt.NDArray[np.uint8]) -> None:
-        self.integral = np.asarray(cv2.integral(dark), dtype=np.int32)
+    Dark pixels are background either way: a dark theme's gaps, letterbox bars. A light
+    theme's gaps are light and flat: a light pixel is background along a row where it
+    matches its neighbour in that row (a one-pixel gap line is flat along itself, not
+    across), and likewise along a column. A video is rarely flat and light across a
+    whole row of its tile.
+    """
+    dark = grey < config.dark_level
+    light = grey >= config.light_level
+    signed = grey.astype(np.int16)
+    across = np.abs(np.diff(signed, axis=1, append=signed[:, -1:])) <= config.flat_step
+    down = np.abs(np.diff(signed, axis=0, append=signed[-1:, :])) <= config.flat_step
+    along_rows = dark | (light & across)
+    along_cols = dark | (light & down)
+    return along_rows.astype(np.uint8), along_cols.astype(np.uint8)
+
+
+class _Profiles:
+    """Background fractions of any row or column span of any rectangle, from integral
+    images (one of what is background along rows, one along columns)."""
+
+    def __init__(
+        self, along_rows: npt.NDArray[np.uint8], along_cols: npt.NDArray[np.uint8]
+    ) -> None:
+        self._rows = np.asarray(cv2.integral(along_rows), dtype=np.int32)
+        self._cols = np.asarray(cv2.integral(along_cols), dtype=np.int32)
 
     def rows(self, r: Rect) -> npt.NDArray[np.float64]:
-        """Fraction of dark pixels in each row of ``r``."""
+        """Fraction of background pixels in each row of ``r``."""
         x0, y0, x1, y1 = r
-        ii = self.integral
+        ii = self._rows
         line = ii[y0 : y1 + 1, x1] - ii[y0 : y1 + 1, x0]
         return np.diff(line) / max(1, x1 - x0)
 
     def cols(self, r: Rect) -> npt.NDArray[np.float64]:
-        """Fraction of dark pixels in each column of ``r``."""
+        """Fraction of background pixels in each column of ``r``."""
         x0, y0, x1, y1 = r
-        ii = self.integral
+        ii = self._cols
         line = ii[y1, x0 : x1 + 1] - ii[y0, x0 : x1 + 1]
         return np.diff(line) / max(1, y1 - y0)
 
@@ -163,7 +191,7 @@ def _cut(
 
 
 def _trim(profiles: _Profiles, region: Rect, config: LayoutConfig) -> Rect | None:
-    """Shrink a region to its content (drop dark borders); None when it is all dark."""
+    """Shrink a region to its content (drop background borders); None when it is all background."""
     x0, y0, x1, y1 = region
     if x1 <= x0 or y1 <= y0:
         return None
