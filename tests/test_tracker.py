@@ -138,6 +138,24 @@ def test_big_faces_of_stacked_tiles_are_two_people() -> None:
     assert len(tracker.participants()) == 2
 
 
+def test_a_close_up_larger_than_its_tile_and_the_face_next_door_are_two_people() -> None:
+    # Measured on a browser page of tall tiles (245x369): a close-up's fit (294x285) reached
+    # 33 px past its tile's edges and overlapped the neighbour's box by a pixel; their eyes,
+    # nose and mouth lay within two of the close-up's eye distances. The neighbour's id was
+    # handed to the close-up, as if its fit had shrunk onto part of that face.
+    tracker = ParticipantTracker()
+    tiles = [Box(597, 381, 245, 369), Box(849, 381, 245, 369)]
+    close_up, beside = Box(588, 443, 294, 285), Box(881, 471, 179, 228)
+    wide_eyes = np.array([(640, 540), (830, 540), (735, 600), (735, 660)], np.float32)
+    _sight(tracker, [Sighting(close_up, area=tiles[0]), Sighting(beside, area=tiles[1])], 0.0)
+    _confirm_all(tracker, 0.0)
+    ids = {track.box: track.id for track in tracker.tracks}
+    for track in tracker.tracks:
+        points = wide_eyes if track.box == close_up else _points(track.box)
+        assert _observe(tracker, track.key, track.box, 0.1, points) == []
+    assert {p.box: p.id for p in tracker.participants()} == ids
+
+
 def test_a_fit_that_shrank_onto_part_of_a_face_is_the_same_face() -> None:
     # Measured on the zoo's maximized Meet room tile: the older fit shrank to 23 px inside
     # the 40 px box a new detection gave the same person (three quarters of its area).

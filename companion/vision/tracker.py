@@ -455,7 +455,8 @@ class ParticipantTracker:
     def _drop_duplicates(self) -> list[Track]:
         """Forget each confirmed track on a face an older one follows; returns them.
 
-        Two tracks are on one face when the smaller box lies mostly inside the larger
+        Two tracks are on one face when their faces' centres lie in one area (a tile, or
+        the whole scene) and the smaller box lies mostly inside the larger
         (`TrackerConfig.same_face_overlap`), or their eyes, nose and mouth lie, on average,
         within `TrackerConfig.same_face_points` eye distances of each other, or, without
         points, when either box holds the other's centre. Tracks come apart on one face when
@@ -684,6 +685,11 @@ def _here(track: Track) -> bool:
 
 
 def _on_one_face(a: Track, b: Track, eye_distances: float, overlap: float) -> bool:
+    if a.area is not None and b.area is not None and a.area != b.area:
+        # Two videos of a gallery. A close-up larger than its tile has landmarks past the
+        # tile's edges, its box reaching into the next tile, and two of its eye distances
+        # span the face there (a 294 px fit over a 245 px tile, 1 px into its neighbour's).
+        return False
     # Faces further apart than a few face sizes fail every test below: skip the numpy work,
     # which runs for every pair of participants on every frame.
     reach = 3 * max(a.box.w, a.box.h, b.box.w, b.box.h)
