@@ -60,6 +60,12 @@ PAGES: tuple[Page, ...] = (
         maximized=True,
         media=(960, 540),
     ),
+    Page(
+        "meet_narrow_3x2",
+        "meet_narrow_3x2.html",
+        "Zoo Meet narrow 3x2",
+        window=(780, 820),
+    ),
     Page("teams_light_2x2", "teams_light_2x2.html", "Zoo Teams light 2x2"),
     Page("teams_dark_2x2", "teams_dark_2x2.html", "Zoo Teams dark 2x2"),
     Page("teams_light_3x3", "teams_light_3x3.html", "Zoo Teams light 3x3"),
