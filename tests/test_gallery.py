@@ -213,6 +213,28 @@ def test_a_light_gallery_is_read_as_tiles_and_gives_every_small_face(
     assert per_tile == list(range(9))
 
 
+def test_a_person_filmed_by_a_moving_camera_is_a_participant(clip: ClipFinder) -> None:
+    # liveportrait_s18's camera moves (a dolly): in a speaker view's filmstrip tile her
+    # backdrop changes about as much as her face, as a face printed on a wall does with
+    # a shaking camera. Her face is a third of the tile's height: she is the tile's person.
+    tile = Box(1000, 200, 222, 124)
+    with VideoFileSource(clip("liveportrait_s18.mp4")) as source:
+        pictures = [
+            fill_16_9(f.pixels, (round(tile.w), round(tile.h)))
+            for f in source.frames()
+            if f.t <= 2.0
+        ]
+
+    def frames() -> Iterable[Frame]:
+        for i, picture in enumerate(pictures):
+            canvas = np.full((720, 1280, 3), 32, np.uint8)
+            canvas[200:324, 1000:1222] = picture
+            yield Frame(canvas, i / FPS, Box(0, 0, 1280, 720), i)
+
+    results = _run(frames())  # live settings: one core, stamped at 30 fps
+    assert [tile.contains_point(p.box.cx, p.box.cy) for p in results[-1].participants] == [True]
+
+
 def test_a_face_printed_on_the_wall_of_a_room_is_no_participant(
     clip: ClipFinder, still: ClipFinder
 ) -> None:

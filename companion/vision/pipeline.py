@@ -168,6 +168,15 @@ class PipelineConfig:
     2-30 times as much as the calmer side within 0.3 s of being found. At 3, a 7x7
     gallery's small faces, against padding that changes with their own video, took up to
     7.5 s to be confirmed."""
+    alive_margin_below: float = 0.25
+    """Only a face shorter than this fraction of its tile's short side, or beside a larger
+    one, must beat its backdrop by `alive_margin`. The faces printed in someone's room
+    are smaller than the person beside them (on the zoo's pages: a map face 0.18-0.19 of
+    its tile by its detector box, beside a talker of 0.35; banner faces and a poster
+    0.03-0.04); the largest face of a tile, this large, is the tile's person, whose
+    camera may move (a phone in the hand, a dolly) and change the backdrop as much as
+    the face: `liveportrait_s18` in a filmstrip tile (0.35) changed by 1.1-1.2 times her
+    backdrop and was never confirmed."""
     still_recheck_s: float = 2.0
     """A found face not yet seen to change is landmarked again only this often (so a
     photo that goes away is noticed)."""
@@ -611,15 +620,18 @@ class Pipeline:
         call (returned for the tracker, when its points came from landmarks); its next
         model call refreshes them. Waiting for that call instead, tried on the 7x7 zoo
         page, lost faces no less often and cost id switches."""
-        level = self.config.alive_level
+        config = self.config
+        level = config.alive_level
         woke: dict[int, Landmarked] = {}
         if level is None:
             return woke
-        rule = AliveRule(level, self.config.alive_contrast, self.config.alive_margin)
+        printable = AliveRule(level, config.alive_contrast, config.alive_margin)
+        person_sized = AliveRule(level, config.alive_contrast, 0.0)
         for track in self._tracker.tracks:
             state = self._sampled.get(track.key)
             if state is None or state.alive or state.first_look is None:
                 continue
+            rule = person_sized if self._tiles_person(track) else printable
             if not came_alive(state.first_look, pixels, track.area, rule):
                 continue
             state.alive = True
@@ -629,6 +641,18 @@ class Pipeline:
                 look = signature(pixels, track.points, track.area)
                 woke[track.key] = Landmarked(track.box, track.points, look)
         return woke
+
+    def _tiles_person(self, track: Track) -> bool:
+        """Whether a found face is its tile's person by its size: at least
+        `PipelineConfig.alive_margin_below` of the tile's short side, and no other face
+        found there is larger (a print in someone's room hangs beside them)."""
+        area = track.area
+        if area is None or track.box.h < self.config.alive_margin_below * min(area.w, area.h):
+            return False
+        return not any(
+            o.area == area and o.key != track.key and o.box.h > track.box.h
+            for o in self._tracker.tracks
+        )
 
     def _ready_at(self, track: Track) -> float:
         """When a track may be landmarked again: after its back-off, a face not yet seen
