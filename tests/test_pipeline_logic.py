@@ -541,6 +541,26 @@ def test_an_id_holds_when_a_fit_shrinks_onto_part_of_the_face_for_a_moment(
     assert _ids_by_person(world, results[-1]) == before
 
 
+def test_a_fit_collapsed_onto_part_of_the_face_is_a_miss() -> None:
+    # A phone video's 36 px face, mid-laugh, fitted as 16x14 again and again: the track's
+    # box stayed on that part, the detector's box of the whole face no longer matched it,
+    # and the person came back under a new track. A fit far smaller than the face's
+    # recent fits (`fit_collapse`) is no fit; the participant stays on the whole face.
+    world = World()
+    _gallery(world)
+    config = PipelineConfig(scheduler=SchedulerConfig(budget_cores=None))
+    pipe = _pipeline(world, config)
+    before = _ids_by_person(world, _run(pipe, world, 0.0, 2.0)[-1])
+    assert len(set(before.values())) == 9
+    person = world.people["person0"]
+    person.slips = [0.45] * 6
+    results = _run(pipe, world, 2.0, 3.0)
+    held = [_ids_by_person(world, r).get("person0") == before["person0"] for r in results]
+    assert all(held), f"person0 off their face on {held.count(False)} of {len(held)} frames"
+    assert person.slips == []  # every collapsed fit was tried
+    assert _ids_by_person(world, results[-1]) == before
+
+
 def _ids_by_person(world: World, result: StepResult) -> dict[str, str]:
     ids = {}
     for p in result.participants:
