@@ -41,7 +41,8 @@ def test_a_chromium_meet_tab_with_an_en_dash_is_a_meeting(xserver: XServer, tmp_
             "--window-size=900,600",
             page.as_uri(),  # a normal browser window: its title ends in " - Chromium"
         ],
-        env={**xserver.env, "HOME": str(tmp_path)},
+        # its singleton socket folder goes to TMPDIR and outlives a terminated browser
+        env={**xserver.env, "HOME": str(tmp_path), "TMPDIR": str(tmp_path)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
