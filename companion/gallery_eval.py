@@ -22,7 +22,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from companion.bench.gallery import BACKGROUND, GalleryLayout, letterbox
+from companion.bench.gallery import BACKGROUND, FILLS, GalleryLayout, letterbox
 from companion.bench.zoo.media import fill_16_9
 from companion.capture.video import VideoFileSource
 from companion.cues.rules import Pattern
@@ -30,13 +30,6 @@ from companion.cues.signals import measure
 from companion.model import Box, Frame, RGBImage
 from companion.offline.analysis import Analysis, CueRecords, ParticipantRecord
 from companion.offline.evaluation import Report, evaluate
-
-FILLS = ("webcam", "letterbox")
-"""How a clip sits in its tile. ``webcam``: as a 16:9 webcam picture filling its tile edge
-to edge, as Meet and Teams draw one (the clip whole, padded with its own blurred picture,
-as the layout zoo plays it: most clips are square or portrait, and cutting them to fill
-would cut the face). ``letterbox``: whole, with black bars, as Zoom draws a clip of
-another shape."""
 
 
 @dataclass(frozen=True)

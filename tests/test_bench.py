@@ -120,3 +120,17 @@ def test_reused_clips_start_at_different_points(clip: ClipFinder) -> None:
         for b in boxes[:2]
     )
     assert np.abs(first - second).mean() > 0.5  # the same person, not the same moment
+
+
+def test_a_webcam_gallery_fills_its_tiles_on_its_own_background(clip: ClipFinder) -> None:
+    layout = GalleryLayout.grid(2, 640, 360, gap=4)
+    light = (243, 242, 241)
+    gallery = Gallery([clip("liveportrait_s29.mp4")], layout, 1.0, "webcam", light)
+    frame = gallery.frame(0.0).pixels
+    assert gallery.contents == layout.tiles  # the picture fills each tile, no bars
+    tile = layout.tiles[0]
+    inside = frame[int(tile.y) : int(tile.y + tile.h), int(tile.x) : int(tile.x + tile.w)]
+    assert (inside.reshape(-1, 3) == (0, 0, 0)).all(axis=1).mean() < 0.01  # padded, not barred
+    assert tuple(frame[0, 0]) == light  # the gap around the tiles
+    with pytest.raises(ValueError, match="fill must be one of"):
+        Gallery([clip("liveportrait_s29.mp4")], layout, 1.0, "stretch")

@@ -19,7 +19,6 @@ import pytest
 from companion.bench.gallery import Gallery, GalleryLayout
 from companion.bench.runner import DEFAULT_CLIPS
 from companion.bench.stills import faces_in_still
-from companion.bench.zoo.media import fill_16_9
 from companion.capture.video import VideoFileSource
 from companion.cli import main
 from companion.model import Box, Frame
@@ -184,30 +183,11 @@ def test_a_light_gallery_is_read_as_tiles_and_gives_every_small_face(
     # (liveportrait_s29, a 38-42 px face) was dropped as a picture in the room.
     names = [*DEFAULT_CLIPS[:4], "liveportrait_s29.mp4", *DEFAULT_CLIPS[4:8]]
     layout = GalleryLayout.grid(3, 1440, 810, gap=2)
-    seconds = 3.0
-    loops = []
-    for name, tile in zip(names, layout.tiles, strict=True):
-        with VideoFileSource(clip(name)) as source:
-            size = (round(tile.w), round(tile.h))
-            loops.append(
-                [(f.t, fill_16_9(f.pixels, size)) for f in source.frames() if f.t <= seconds]
-            )
-
-    def frames() -> Iterable[Frame]:
-        canvas = np.empty((layout.height, layout.width, 3), np.uint8)
-        for i in range(round(seconds * FPS)):
-            t = i / FPS
-            canvas[:] = LIGHT_GAPS
-            for tile, loop in zip(layout.tiles, loops, strict=True):
-                shown = [p for when, p in loop if when <= t][-1]
-                x, y = round(tile.x), round(tile.y)
-                canvas[y : y + shown.shape[0], x : x + shown.shape[1]] = shown
-            yield Frame(canvas.copy(), t, Box(0, 0, layout.width, layout.height), i)
-
-    tiles = find_tiles(next(iter(frames())).pixels)
+    gallery = Gallery([clip(n) for n in names], layout, 3.0, "webcam", LIGHT_GAPS)
+    tiles = find_tiles(gallery.frame(0.0).pixels)
     assert len(tiles) == 9
     assert all(any(t.iou(read) > 0.8 for read in tiles) for t in layout.tiles)
-    results = _run(frames())  # live settings: one core, stamped at 30 fps
+    results = _run(gallery.frames(3.0, FPS))  # live settings: one core, stamped at 30 fps
     last = results[-1]
     per_tile = sorted(_tile_index(layout.tiles, p.box) for p in last.participants)
     assert per_tile == list(range(9))
@@ -218,20 +198,9 @@ def test_a_person_filmed_by_a_moving_camera_is_a_participant(clip: ClipFinder) -
     # backdrop changes about as much as her face, as a face printed on a wall does with
     # a shaking camera. Her face is a third of the tile's height: she is the tile's person.
     tile = Box(1000, 200, 222, 124)
-    with VideoFileSource(clip("liveportrait_s18.mp4")) as source:
-        pictures = [
-            fill_16_9(f.pixels, (round(tile.w), round(tile.h)))
-            for f in source.frames()
-            if f.t <= 2.0
-        ]
-
-    def frames() -> Iterable[Frame]:
-        for i, picture in enumerate(pictures):
-            canvas = np.full((720, 1280, 3), 32, np.uint8)
-            canvas[200:324, 1000:1222] = picture
-            yield Frame(canvas, i / FPS, Box(0, 0, 1280, 720), i)
-
-    results = _run(frames())  # live settings: one core, stamped at 30 fps
+    strip = GalleryLayout(1280, 720, (tile,))
+    gallery = Gallery([clip("liveportrait_s18.mp4")], strip, 2.0, "webcam")
+    results = _run(gallery.frames(2.0, FPS))  # live settings: one core, stamped at 30 fps
     assert [tile.contains_point(p.box.cx, p.box.cy) for p in results[-1].participants] == [True]
 
 

@@ -1,8 +1,9 @@
 """An N x N video-call gallery built in memory from real clips, as Zoom and Meet draw one.
 
-Each clip is letterboxed into a 16:9 tile (dark bars), tiles sit on a dark background with
-dark gaps, and clips loop. Frames are decoded and scaled once, up front, so composing a
-gallery frame costs a few copies (standing in for a screen capture).
+Each clip is letterboxed into a 16:9 tile (dark bars) or fills it as a webcam picture
+(`FILLS`), tiles sit on a background with gaps (dark by default), and clips loop. Frames
+are decoded and scaled once, up front, so composing a gallery frame costs a few copies
+(standing in for a screen capture).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from companion.bench.zoo.media import fill_16_9
 from companion.capture.video import VideoFileSource
 from companion.model import Box, Frame, RGBImage
 
@@ -23,6 +25,12 @@ BACKGROUND = (26, 26, 26)
 BAR = (0, 0, 0)
 """Letterbox bars inside a tile."""
 TILE_ASPECT = 16 / 9
+FILLS = ("webcam", "letterbox")
+"""How a clip sits in its tile. ``webcam``: as a 16:9 webcam picture filling its tile edge
+to edge, as Meet and Teams draw one (the clip whole, padded with its own blurred picture,
+as the layout zoo plays it: most clips are square or portrait, and cutting them to fill
+would cut the face). ``letterbox``: whole, with black bars, as Zoom draws a clip of
+another shape."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,8 @@ class Gallery:
 
     ``max_loop_s`` caps how much of each clip is kept (they loop), which bounds memory.
     Tiles beyond the number of clips reuse clips, started at a different point. A None
-    clip leaves its tile empty (dark, as for someone who left).
+    clip leaves its tile empty (dark, as for someone who left). ``fill`` is one of
+    `FILLS`; ``background`` is the colour of the gaps and of the rest of the canvas.
     """
 
     def __init__(
@@ -113,13 +122,17 @@ class Gallery:
         clips: Sequence[Path | None],
         layout: GalleryLayout,
         max_loop_s: float = 4.0,
+        fill: str = "letterbox",
+        background: tuple[int, int, int] = BACKGROUND,
     ) -> None:
         if not any(c is not None for c in clips):
             raise ValueError("a gallery needs at least one clip")
+        if fill not in FILLS:
+            raise ValueError(f"fill must be one of {', '.join(FILLS)}: {fill!r}")
         self.layout = layout
         self.clips = [Path(c) if c is not None else None for c in clips]
         self._canvas = np.empty((layout.height, layout.width, 3), np.uint8)
-        self._canvas[:] = BACKGROUND
+        self._canvas[:] = background
         decoded: dict[tuple[Path, int, int], tuple[list[RGBImage], float, Box]] = {}
         self._loops: list[_Loop | None] = []
         for i, tile in enumerate(layout.tiles):
@@ -130,7 +143,7 @@ class Gallery:
                 continue
             key = (path, round(tile.w), round(tile.h))
             if key not in decoded:
-                decoded[key] = _decode(path, tile, max_loop_s)
+                decoded[key] = _decode(path, tile, max_loop_s, fill)
             frames, fps, rel = decoded[key]
             content = Box(tile.x + rel.x, tile.y + rel.y, rel.w, rel.h)
             offset = repeat * len(frames) / fps / 3
@@ -163,17 +176,24 @@ class Gallery:
             yield self.frame(i / fps, i)
 
 
-def _decode(path: Path, tile: Box, max_loop_s: float) -> tuple[list[RGBImage], float, Box]:
-    """Frames of a clip scaled to their letterboxed place in ``tile`` (relative box)."""
+def _decode(
+    path: Path, tile: Box, max_loop_s: float, fill: str
+) -> tuple[list[RGBImage], float, Box]:
+    """Frames of a clip scaled to their place in ``tile`` (relative box): letterboxed, or
+    the whole tile as a webcam picture (see `FILLS`)."""
     frames: list[RGBImage] = []
     with VideoFileSource(path) as source:
         info = source.info
-        rel = letterbox(Box(0, 0, tile.w, tile.h), info.width, info.height)
+        whole = Box(0, 0, int(tile.w), int(tile.h))
+        rel = whole if fill == "webcam" else letterbox(whole, info.width, info.height)
         size = (int(rel.w), int(rel.h))
         shrink = rel.w < info.width
         for frame in source.frames():
             if frame.t >= max_loop_s and frames:
                 break
+            if fill == "webcam":
+                frames.append(fill_16_9(frame.pixels, size))
+                continue
             interpolation = cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
             frames.append(
                 np.asarray(cv2.resize(frame.pixels, size, interpolation=interpolation), np.uint8)
