@@ -66,6 +66,17 @@ def test_a_face_seen_in_a_map_behind_a_talker_does_not_come_alive(
     assert woke == []
 
 
+def test_the_map_face_stays_still_by_its_contrast_alone(tiles: list[RGBImage]) -> None:
+    # Were the talker not found yet, the map face would be its tile's largest, and a face
+    # that large is not held to the backdrop margin (`PipelineConfig.alive_margin_below`):
+    # the codec's noise changes it by a small part of its contrast, never enough.
+    config = PipelineConfig()
+    assert config.alive_level is not None
+    rule = AliveRule(config.alive_level, config.alive_contrast, None)
+    first = first_look(tiles[0], MAP_FACE, WHOLE_TILE)
+    assert not any(came_alive(first, pixels, WHOLE_TILE, rule) for pixels in tiles[1:])
+
+
 def test_the_talker_comes_alive_within_a_few_frames(tiles: list[RGBImage]) -> None:
     first = first_look(tiles[0], TALKER, WHOLE_TILE)
     alive = [came_alive(first, pixels, WHOLE_TILE, _rule()) for pixels in tiles[1:6]]

@@ -82,8 +82,8 @@ class AliveRule:
     """Grey levels, on average over the brows or the mouth."""
     contrast: float
     """Fraction of the region's `contrast`, in the brows or the mouth."""
-    margin: float
-    """Times the calmer side of the backdrop."""
+    margin: float | None
+    """Times the calmer side of the backdrop (None: the backdrop is not looked at)."""
 
 
 def first_look(pixels: RGBImage, points: Points, within: Box | None = None) -> FirstLook:
@@ -101,8 +101,8 @@ def first_look(pixels: RGBImage, points: Points, within: Box | None = None) -> F
 def came_alive(first: FirstLook, pixels: RGBImage, within: Box | None, rule: AliveRule) -> bool:
     """Whether the face's brows or mouth changed since its first look by more than
     ``rule.level`` grey levels, by more than ``rule.contrast`` of what shifting that region
-    by one pixel changes, and by more than ``rule.margin`` times the calmer side of its
-    backdrop did.
+    by one pixel changes, and (unless ``rule.margin`` is None) by more than ``rule.margin``
+    times the calmer side of its backdrop did.
 
     A photo or an avatar on the screen does not change at all. A face printed on a poster
     or a map in someone's room is inside a video: it changes with the video's noise and the
@@ -120,6 +120,8 @@ def came_alive(first: FirstLook, pixels: RGBImage, within: Box | None, rule: Ali
         return False
     if all(c <= rule.contrast * k for c, k in zip(changes, first.contrast, strict=True)):
         return False
+    if rule.margin is None:
+        return True
     backdrop = min(change(side, snapshot_at(pixels, side.regions, within)) for side in first.beside)
     return max(changes) > rule.margin * backdrop
 

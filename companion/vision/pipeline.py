@@ -636,7 +636,7 @@ class Pipeline:
         if level is None:
             return woke
         printable = AliveRule(level, config.alive_contrast, config.alive_margin)
-        person_sized = AliveRule(level, config.alive_contrast, 0.0)
+        person_sized = AliveRule(level, config.alive_contrast, None)
         for track in self._tracker.tracks:
             state = self._sampled.get(track.key)
             if state is None or state.alive or state.first_look is None:
