@@ -91,6 +91,15 @@ def test_brow_lower_subtle_knit_while_talking(clip: ClipFinder) -> None:
     assert _outside(found, (3.44, 3.92)) == []
 
 
+def test_brief_brow_lowering(clip: ClipFinder) -> None:
+    # liveportrait_d6: a montage of grimaces with flashes of drawn brows; two of them last
+    # about a fifth of a second (17.20-17.43 and 24.43-24.63, labels, clear) and were
+    # above the bar for five frames at 30 a second
+    person = _person(clip("liveportrait_d6.mp4"), 0.0, 25.0)
+    found = _found(person, "brow_lower")
+    assert _overlaps(found, 17.2, 17.43) and _overlaps(found, 24.43, 24.63)
+
+
 def test_no_brow_lower_on_raised_brows(clip: ClipFinder) -> None:
     # mead_eamm_happy: smiling speech with frequent whole-brow raises (labelled neutral);
     # brows coming back down from a raise are not drawn down

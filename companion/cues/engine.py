@@ -56,11 +56,15 @@ _FACE_CUES = np.array([cue not in _POSE_CUES for cue in CUES], dtype=bool)
 _DEFAULT_EVENTS: dict[str, EventParams] = {
     "blink": EventParams(off=0.7, min_duration_s=0.0, merge_gap_s=0.0, max_duration_s=0.5),
     "look_away": EventParams(min_duration_s=0.3, merge_gap_s=0.3),
+    "brow_lower": EventParams(min_duration_s=0.1),
 }
 """A blink is closed for one frame up to half a second (longer is eyes closed) and blinks
 are never joined: a quick double blink is two, for a blink rate. A look away lasts long
 enough to see (a glance is not one) and the eyes passing the lens on the way does not
-split it."""
+split it. A brow lowering may be briefer than the other movements: nothing else moves the
+brows that fast (speech and smiles move the mouth), and a flash of drawn brows a tenth
+to a fifth of a second long is one of the brief movements the engine is for (chosen on
+the tune clips; see docs/benchmarks.md)."""
 
 
 @dataclass(frozen=True)
