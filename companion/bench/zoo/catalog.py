@@ -70,6 +70,13 @@ PAGES: tuple[Page, ...] = (
     Page("teams_dark_2x2", "teams_dark_2x2.html", "Zoo Teams dark 2x2"),
     Page("teams_light_3x3", "teams_light_3x3.html", "Zoo Teams light 3x3"),
     Page("zoom_gallery_4x4", "zoom_gallery_4x4.html", "Zoo Zoom gallery 4x4"),
+    Page(
+        "zoom_gallery_6x5",
+        "zoom_gallery_6x5.html",
+        "Zoo Zoom gallery 6x5 maximized 1080p",
+        screen=(1920, 1080),
+        maximized=True,
+    ),
     Page("zoom_speaker", "zoom_speaker.html", "Zoo Zoom speaker view"),
     Page("screen_share", "screen_share.html", "Zoo Meet screen share"),
     Page("pinned_speaker", "pinned_speaker.html", "Zoo Meet pinned speaker"),
