@@ -339,7 +339,9 @@ class Pipeline:
         seen = self._tracker.update(evidence, t)
         self._forget_faces(seen.freed)
         done = self._landmark(frame, t)
-        after = self._tracker.update(Evidence(looks=done.looks, landmarked=done.results), t)
+        after = self._tracker.update(
+            Evidence(looks=done.looks, landmarked=done.results, still=done.carried.keys()), t
+        )
         self._forget_faces(after.freed)
         self._search_again([*seen.given_up, *after.given_up], t)
         faces = self._faces(done, [*seen.dropped, *after.dropped])

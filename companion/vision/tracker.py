@@ -68,6 +68,9 @@ class Track:
     first_seen: float
     last_seen: float
     id: str | None = None
+    seen_before: float = -math.inf
+    """When the face was seen the time before ``last_seen`` (landmarks found it, or it
+    was seen unchanged where they had)."""
     failures: int = 0
     crop: Box | None = field(default=None)
     from_landmarks: bool = False
@@ -138,6 +141,9 @@ class Evidence:
     landmarked: Mapping[int, Landmarked | None] = field(default_factory=dict)
     """Landmarking results by track key, in the order they were made: the face found, or
     None when the track's crop held no face (it then backs off)."""
+    still: Collection[int] = ()
+    """Tracks whose face was seen unchanged where its last landmarks are (the pipeline
+    keeps those landmarks without a model call): seen there again."""
     gone: Collection[int] = ()
     """Tracks to forget (a face in a region never analysed)."""
     tiles: Sequence[Box] | None = None
@@ -286,6 +292,10 @@ class ParticipantTracker:
                 self._miss(key, t)
             else:
                 self._observe(key, found, t)
+        for key in evidence.still:
+            unchanged = self._tracks.get(key)
+            if unchanged is not None:
+                unchanged.seen_before, unchanged.last_seen = unchanged.last_seen, t
         dropped += self._drop_duplicates() + self._expire(t)
         given_up, self._given_up = tuple(self._given_up), []
         return TrackerUpdate(tuple(created), tuple(freed), tuple(dropped), given_up)
@@ -339,7 +349,7 @@ class ParticipantTracker:
         track = self._tracks[key]
         track.box = found.box
         track.from_landmarks = True
-        track.last_seen = t
+        track.seen_before, track.last_seen = track.last_seen, t
         track.failures = 0
         track.retry_at = -math.inf
         if found.points is not None:
@@ -359,7 +369,29 @@ class ParticipantTracker:
 
     def _may_name(self, track: Track, t: float) -> bool:
         """Whether an unnamed face that looks like nobody missing gets a new id now: when
-        the layout is calm, or once it has waited `TrackerConfig.unrest_s` for it."""
+        every face followed near it (`_within_reach`) has been seen twice since it was
+        found (`Track.seen_before`), and the layout is calm or it has waited
+        `TrackerConfig.unrest_s` for it.
+
+        A large gallery's faces are sampled a few times a second: a head that moved since
+        its last sample leaves its box behind, the detector's box of it then matches
+        nothing and starts a new track, and named at once that track was a second
+        participant on one face until the followed face's next samples showed where it
+        had gone (a 6x5 browser gallery, 70 px faces, a head that jumps where its video
+        loops). The landmarker looks for a face in its last fit's box grown by half, so
+        after a jump its first fit may still lie between the old place and the new. Seen
+        twice, the followed face either covers the new track, which is then forgotten
+        (`_drop_duplicates`), or does not, and the new face is someone else.
+        """
+        if any(
+            o is not track
+            and o.confirmed
+            and not o.failures
+            and o.seen_before < track.first_seen
+            and _within_reach(o, track)
+            for o in self._tracks.values()
+        ):
+            return False
         if t >= self._unrest_until:
             return True
         if track.waiting_since is None:
@@ -453,7 +485,9 @@ class ParticipantTracker:
         )
 
     def _drop_duplicates(self) -> list[Track]:
-        """Forget each confirmed track on a face an older one follows; returns them.
+        """Forget each confirmed track on a face an older one follows, and each face not
+        yet confirmed on a face a confirmed one follows (unless that one's fit shrank onto
+        part of it: the new one then takes over once confirmed); returns them.
 
         Two tracks are on one face when their faces' centres lie in one area (a tile, or
         the whole scene) and the smaller box lies mostly inside the larger
@@ -494,6 +528,17 @@ class ParticipantTracker:
                 "%s at %s dropped: on the face %s follows at %s",
                 track.id, track.box.as_list(0), older.id, older.box.as_list(0),
             )  # fmt: skip
+        dropped += [
+            track
+            for track in self._tracks.values()
+            if not track.confirmed
+            and track not in dropped
+            and any(
+                _on_one_face(o, track, cfg.same_face_points, cfg.same_face_overlap)
+                and not _shrunk_onto(o, track, cfg.shrunk_area)
+                for o in kept
+            )
+        ]
         for track in dropped:
             del self._tracks[track.key]
         return dropped
@@ -536,7 +581,9 @@ class ParticipantTracker:
         """Give ``track`` the id of the missing or departed person it looks like, if clear.
 
         Departed participants are always candidates. Participants still followed but
-        missing, or doubted by an appearance check, are candidates only while the layout is
+        missing, or doubted by an appearance check, are candidates near ``track``
+        (`_within_reach`: a head that moved further than its landmarker's region between
+        two samples, a video that froze and jumped) or anywhere while the layout is
         unsettled (people do not jump across a camera scene), and otherwise competition:
         the best match must beat them by ``reid_margin``. Participants found at their last
         look are neither: a person cannot be in two places. A participant who departed from
@@ -552,7 +599,7 @@ class ParticipantTracker:
             if other is track or not other.confirmed or other.signature is None:
                 continue
             apart = distance(other.signature, look)
-            if unsettled and not _here(other):
+            if (unsettled or _within_reach(other, track)) and not _here(other):
                 candidates.append((apart, other.id or "", other, None))
             elif not _here(other):
                 competition.append(apart)
@@ -684,16 +731,22 @@ def _here(track: Track) -> bool:
     return track.failures == 0 and track.suspect == 0
 
 
-def _on_one_face(a: Track, b: Track, eye_distances: float, overlap: float) -> bool:
+def _within_reach(a: Track, b: Track) -> bool:
+    """Whether two tracks could be on one face: in one area (a tile, or the whole scene)
+    and no further apart than three face sizes (a head that moved between two samples)."""
     if a.area is not None and b.area is not None and a.area != b.area:
         # Two videos of a gallery. A close-up larger than its tile has landmarks past the
         # tile's edges, its box reaching into the next tile, and two of its eye distances
         # span the face there (a 294 px fit over a 245 px tile, 1 px into its neighbour's).
         return False
+    reach = 3 * max(a.box.w, a.box.h, b.box.w, b.box.h)
+    return abs(a.box.cx - b.box.cx) <= reach and abs(a.box.cy - b.box.cy) <= reach
+
+
+def _on_one_face(a: Track, b: Track, eye_distances: float, overlap: float) -> bool:
     # Faces further apart than a few face sizes fail every test below: skip the numpy work,
     # which runs for every pair of participants on every frame.
-    reach = 3 * max(a.box.w, a.box.h, b.box.w, b.box.h)
-    if abs(a.box.cx - b.box.cx) > reach or abs(a.box.cy - b.box.cy) > reach:
+    if not _within_reach(a, b):
         return False
     smaller = min(a.box.area, b.box.area)
     shared = a.box.overlap(b.box)
