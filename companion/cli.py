@@ -195,12 +195,23 @@ def _add_bench_command(commands: _Commands) -> None:
         help="screen of the Xvfb started when DISPLAY is unset (default: the page's own)",
     )
     zoo.add_argument(
+        "--window",
+        type=_window,
+        metavar="WxH|maximized|fullscreen",
+        help="the page's window (default: the page's own; an HTML file gets 1440x820 on a "
+        "1600x900 screen); with --screen, the page is meant for that screen",
+    )
+    zoo.add_argument(
         "--shots",
         type=Path,
         metavar="DIR",
         help="save a screenshot per page here, and companion's verbose log of the run (new "
         "participants, ids freed and taken back, duplicates dropped)",
     )
+
+
+def _window(text: str) -> tuple[int, int] | str:
+    return text.lower() if text.lower() in ("maximized", "fullscreen") else _size(text)
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from companion.bench.zoo.browser import Layout
-from companion.bench.zoo.catalog import PAGES, ZOO_DIR, placeholders, render
+from companion.bench.zoo.catalog import PAGES, ZOO_DIR, find_page, in_window, placeholders, render
 from companion.bench.zoo.media import fill_16_9
 from companion.bench.zoo.score import TileSpec, score, snapshots_from_events, tile_of
+from companion.cli import main
 from companion.model import Box
 
 # A 2x2 page: two single faces, a camera-off avatar, a meeting-room tile of two.
@@ -176,3 +177,30 @@ def test_fill_pads_a_square_clip_to_16_9_with_its_own_picture() -> None:
     assert out.shape == (180, 320, 3)
     assert out[:, 70:250].shape[1] == 180  # the clip sits in the middle, full height
     assert out[90, 5].max() > 0, "the sides are the blurred picture, not black bars"
+
+
+def test_a_page_file_can_be_shown_maximized_on_a_larger_screen(tmp_path: Path) -> None:
+    # A call page written elsewhere, run as most people hold a call: maximized at 1080p.
+    html = tmp_path / "call.html"
+    html.write_text("<html><head><title>Standup</title></head><body></body></html>")
+    page = find_page(str(html))
+    assert (page.window, page.maximized) == ((1440, 820), False)
+    big = in_window(page, "maximized", (1920, 1080))
+    assert (big.maximized, big.fullscreen, big.screen, big.title) == (
+        True,
+        False,
+        (1920, 1080),
+        "Standup",
+    )
+    small = in_window(big, (800, 600), None)
+    assert (small.window, small.maximized, small.screen) == ((800, 600), False, (1920, 1080))
+    assert in_window(page, "fullscreen", None).fullscreen
+
+
+def test_a_window_that_is_neither_a_size_nor_a_state_is_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["bench", "--page", "gallery_2x2", "--window", "huge"])
+    assert stop.value.code == 2
+    assert "--window" in capsys.readouterr().err

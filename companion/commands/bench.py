@@ -64,6 +64,7 @@ def _soak(args: argparse.Namespace, clips: list[Path]) -> int:
 
 
 def _zoo(args: argparse.Namespace) -> int:
+    from companion.bench.zoo.catalog import in_window
     from companion.bench.zoo.run import ZooConfig, pages_named, run_zoo, table
     from companion.cli import say
     from companion.errors import InputError
@@ -76,7 +77,10 @@ def _zoo(args: argparse.Namespace) -> int:
     if args.shots is not None:
         # The screenshots' folder is created with its parents: the first existing one counts.
         check_writable_folder(next(p for p in (args.shots, *args.shots.parents) if p.exists()))
-    config = ZooConfig(pages_named(args.page), seconds, args.screen, args.shots)
+    pages = pages_named(args.page)
+    if args.window is not None:
+        pages = [in_window(page, args.window, args.screen) for page in pages]
+    config = ZooConfig(pages, seconds, args.screen, args.shots)
     doc = run_zoo(config, progress=lambda msg: say(f"companion: {msg}"))
     if args.json is not None:
         write_json_atomic(args.json, doc)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from companion.errors import InputError
@@ -109,6 +109,20 @@ def find_page(name_or_path: str) -> Page:
         return Page(path.stem, str(path.resolve()), title or path.stem)
     names = ", ".join(p.name for p in PAGES)
     raise InputError(f"no zoo page {name_or_path!r} (pages: {names}, all, or an HTML file)")
+
+
+def in_window(page: Page, window: tuple[int, int] | str, screen: tuple[int, int] | None) -> Page:
+    """``page`` shown in another window: a size, ``maximized`` or ``fullscreen``, on
+    ``screen`` when given (an HTML file of a call as it looks maximized on a monitor)."""
+    if window == "maximized":
+        shown = replace(page, maximized=True, fullscreen=False)
+    elif window == "fullscreen":
+        shown = replace(page, maximized=False, fullscreen=True)
+    elif isinstance(window, tuple):
+        shown = replace(page, window=window, maximized=False, fullscreen=False)
+    else:
+        raise InputError(f"a window is WxH, maximized or fullscreen, got {window!r}")
+    return shown if screen is None else replace(shown, screen=screen)
 
 
 def placeholders(text: str) -> list[tuple[str, str]]:
