@@ -69,6 +69,11 @@ PAGES: tuple[Page, ...] = (
     Page("teams_light_2x2", "teams_light_2x2.html", "Zoo Teams light 2x2"),
     Page("teams_dark_2x2", "teams_dark_2x2.html", "Zoo Teams dark 2x2"),
     Page("teams_light_3x3", "teams_light_3x3.html", "Zoo Teams light 3x3"),
+    Page(
+        "teams_light_large_speaker",
+        "teams_light_large_speaker.html",
+        "Zoo Teams light large speaker",
+    ),
     Page("zoom_gallery_4x4", "zoom_gallery_4x4.html", "Zoo Zoom gallery 4x4"),
     Page(
         "zoom_gallery_6x5",
