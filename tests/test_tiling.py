@@ -179,6 +179,24 @@ def test_speaker_view_is_a_strip_of_small_tiles_and_one_large_one() -> None:
     assert _same(find_tiles(canvas), [*strip, speaker])
 
 
+def test_a_speakers_tile_spanning_two_by_two_cells_is_one_tile() -> None:
+    # Teams' and Meet's tiled layouts give the speaker a tile of 2x2 cells of the grid:
+    # a whole multiple of the common tile, with no gap inside. Cut in four along where
+    # the gaps would be, the speaker's face lay across the four pieces and was not found.
+    canvas = _canvas(1432, 770)
+    gap, cw, ch = 4, 354.0, 250.0
+    big = Box(gap, gap, 2 * cw + gap, 2 * ch + gap)
+    cells = [
+        Box(gap + c * (cw + gap), gap + r * (ch + gap), cw, ch)
+        for r in range(3)
+        for c in range(4)
+        if not (r < 2 and c < 2)
+    ]
+    for box in [big, *cells]:
+        _paste(canvas, box)
+    assert _same(find_tiles(canvas), [big, *cells])
+
+
 def test_a_camera_scene_without_gaps_is_one_area() -> None:
     canvas = _texture(1280, 720)
     assert find_tiles(canvas) == [Box(0, 0, 1280, 720)]

@@ -45,7 +45,11 @@ class LayoutConfig:
     min_tile: int = 24
     """Rectangles smaller than this on either side are slivers, not videos."""
     multiple_tolerance: float = 0.08
-    """How close (relative) a rectangle must be to k tiles plus k-1 gaps to be split."""
+    """How close (relative) a rectangle must be to k tiles plus k-1 gaps to be split ..."""
+    blurred_gap_dip: float = 20.0
+    """... and, where no line near a split is background, how much darker (mean grey) than
+    the lines around it one must be to be a gap that downscaling blurred. A speaker's tile
+    spanning 2x2 cells of the grid has neither, and stays whole."""
 
 
 MAX_TILES_PER_LINE = 7
@@ -67,7 +71,7 @@ def find_tiles(pixels: RGBImage, config: LayoutConfig | None = None) -> list[Box
         size = (pixels.shape[1] // step, pixels.shape[0] // step)
         small = np.asarray(cv2.resize(small, size, interpolation=cv2.INTER_NEAREST), np.uint8)
     grey = np.asarray(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), np.uint8)
-    profiles = _Profiles(*_background(grey, config))
+    profiles = _Profiles(*_background(grey, config), grey)
     scaled = replace(config, min_tile=config.min_tile // step)
     leaves: list[Rect] = []
     _cut(profiles, (0, 0, grey.shape[1], grey.shape[0]), scaled, leaves, depth=0)
@@ -147,14 +151,18 @@ def _background(
 
 
 class _Profiles:
-    """Background fractions of any row or column span of any rectangle, from integral
-    images (one of what is background along rows, one along columns)."""
+    """Background fractions and mean grey of any row or column span of any rectangle, from
+    integral images (of what is background along rows, along columns, and of grey)."""
 
     def __init__(
-        self, along_rows: npt.NDArray[np.uint8], along_cols: npt.NDArray[np.uint8]
+        self,
+        along_rows: npt.NDArray[np.uint8],
+        along_cols: npt.NDArray[np.uint8],
+        grey: npt.NDArray[np.uint8],
     ) -> None:
         self._rows = np.asarray(cv2.integral(along_rows), dtype=np.int32)
         self._cols = np.asarray(cv2.integral(along_cols), dtype=np.int32)
+        self._grey = np.asarray(cv2.integral(grey), dtype=np.int64)
 
     def rows(self, r: Rect) -> npt.NDArray[np.float64]:
         """Fraction of background pixels in each row of ``r``."""
@@ -168,6 +176,18 @@ class _Profiles:
         x0, y0, x1, y1 = r
         ii = self._cols
         line = ii[y1, x0 : x1 + 1] - ii[y0, x0 : x1 + 1]
+        return np.diff(line) / max(1, y1 - y0)
+
+    def grey_rows(self, r: Rect) -> npt.NDArray[np.float64]:
+        """Mean grey of each row of ``r``."""
+        x0, y0, x1, y1 = r
+        line = self._grey[y0 : y1 + 1, x1] - self._grey[y0 : y1 + 1, x0]
+        return np.diff(line) / max(1, x1 - x0)
+
+    def grey_cols(self, r: Rect) -> npt.NDArray[np.float64]:
+        """Mean grey of each column of ``r``."""
+        x0, y0, x1, y1 = r
+        line = self._grey[y1, x0 : x1 + 1] - self._grey[y0, x0 : x1 + 1]
         return np.diff(line) / max(1, y1 - y0)
 
 
@@ -228,8 +248,11 @@ def _split_multiples(profiles: _Profiles, rects: list[Rect], config: LayoutConfi
         if cols is None or rows is None or cols * rows == 1:
             out.append(r)  # one tile, or not made of whole tiles (a speaker's large tile)
             continue
-        xs = _lines(profiles.cols(r), cols, r[0])
-        ys = _lines(profiles.rows(r), rows, r[1])
+        xs = _lines(profiles.cols(r), profiles.grey_cols(r), cols, r[0], config)
+        ys = _lines(profiles.rows(r), profiles.grey_rows(r), rows, r[1], config)
+        if xs is None or ys is None:
+            out.append(r)  # no trace of a gap where one would be: one large tile
+            continue
         for ya, yb in itertools.pairwise(ys):
             for xa, xb in itertools.pairwise(xs):
                 cell = _trim(profiles, (xa, ya, xb, yb), config)
@@ -268,8 +291,16 @@ def _multiple(size: int, unit: int, config: LayoutConfig) -> int | None:
     return None
 
 
-def _lines(profile: npt.NDArray[np.float64], parts: int, origin: int) -> list[int]:
-    """Boundaries splitting a span into ``parts``, each moved to the darkest line nearby."""
+def _lines(
+    profile: npt.NDArray[np.float64],
+    grey: npt.NDArray[np.float64],
+    parts: int,
+    origin: int,
+    config: LayoutConfig,
+) -> list[int] | None:
+    """Boundaries splitting a span into ``parts``, each near its expected place on the
+    most background-like line, or, where none is, on a line clearly darker than those
+    around it (a gap blurred by downscaling); None when a boundary has neither."""
     length = len(profile)
     bounds = [origin]
     for k in range(1, parts):
@@ -277,8 +308,12 @@ def _lines(profile: npt.NDArray[np.float64], parts: int, origin: int) -> list[in
         reach = max(1, round(length / parts * 0.06))
         lo, hi = max(0, at - reach), min(length, at + reach + 1)
         window = profile[lo:hi]
-        darkest = int(np.argmax(window))
-        # No dark line there at all (blurred away): trust the grid's regular spacing.
-        bounds.append(origin + (lo + darkest if window[darkest] >= 0.3 else at))
+        line = int(np.argmax(window))
+        if window[line] < 0.3:
+            shades = grey[lo:hi]
+            line = int(np.argmin(shades))
+            if float(np.median(shades)) - float(shades[line]) < config.blurred_gap_dip:
+                return None
+        bounds.append(origin + lo + line)
     bounds.append(origin + length)
     return bounds
