@@ -587,8 +587,10 @@ class ParticipantTracker:
         unsettled (people do not jump across a camera scene), and otherwise competition:
         the best match must beat them by ``reid_margin``. Participants found at their last
         look are neither: a person cannot be in two places. A participant who departed from
-        where ``track`` is, a moment ago, is matched up to ``other_person`` rather than
-        ``same_person`` (`TrackerConfig.same_place_s`).
+        where ``track`` is, a moment ago, or is missing from just beside it (`_just_beside`),
+        is matched up to ``other_person`` rather than ``same_person``
+        (`TrackerConfig.same_place_s`): where a video loops the head jumps, and its look
+        there was 0.32 from the face's.
         """
         if look is None:
             return False
@@ -619,6 +621,8 @@ class ParticipantTracker:
         same = self.config.same_person
         if left is not None and not unsettled and self._left_from_here(left, track.box, t):
             same = self.config.other_person
+        if lost is not None and lost.failures and _just_beside(lost, track):
+            same = self.config.other_person  # missing from just beside it: moved, not new
         if best[0] > same or runner_up - best[0] < self.config.reid_margin:
             return False
         if lost is not None:
@@ -741,6 +745,14 @@ def _within_reach(a: Track, b: Track) -> bool:
         return False
     reach = 3 * max(a.box.w, a.box.h, b.box.w, b.box.h)
     return abs(a.box.cx - b.box.cx) <= reach and abs(a.box.cy - b.box.cy) <= reach
+
+
+def _just_beside(a: Track, b: Track) -> bool:
+    """Whether two tracks' centres lie within one face size of each other: a face that
+    jumped (0.7 of its width where a video loops), not a meeting room's neighbour (three
+    face widths away)."""
+    size = max(a.box.w, a.box.h, b.box.w, b.box.h)
+    return _within_reach(a, b) and math.hypot(a.box.cx - b.box.cx, a.box.cy - b.box.cy) <= size
 
 
 def _on_one_face(a: Track, b: Track, eye_distances: float, overlap: float) -> bool:
