@@ -8,9 +8,10 @@ grids, centred partial rows and speaker view alike.
 
 A downscaled screenshot blurs one-pixel gaps, so some rectangles come out as two or three
 tiles merged. Galleries are regular: a rectangle that is a whole multiple of the most
-common tile size is split into that many tiles, along the darkest lines near the expected
-places. A camera scene has no gaps and comes back as one rectangle (its content without
-background borders). Pure numpy and OpenCV, a few milliseconds on a 1080p frame.
+common tile size is split into that many tiles where a gap, sharp or blurred, shows near
+the expected places (a speaker's tile spanning several cells shows none). A camera scene
+has no gaps and comes back as one rectangle (its content without background borders).
+Pure numpy and OpenCV, a few milliseconds on a 1080p frame.
 """
 
 from __future__ import annotations
@@ -162,7 +163,15 @@ class _Profiles:
     ) -> None:
         self._rows = np.asarray(cv2.integral(along_rows), dtype=np.int32)
         self._cols = np.asarray(cv2.integral(along_cols), dtype=np.int32)
-        self._grey = np.asarray(cv2.integral(grey), dtype=np.int64)
+        self._pixels = grey
+        self._grey_sums: npt.NDArray[np.int64] | None = None
+
+    @property
+    def _grey(self) -> npt.NDArray[np.int64]:
+        """The grey integral, made only when a split without a gap line asks for it."""
+        if self._grey_sums is None:
+            self._grey_sums = np.asarray(cv2.integral(self._pixels), dtype=np.int64)
+        return self._grey_sums
 
     def rows(self, r: Rect) -> npt.NDArray[np.float64]:
         """Fraction of background pixels in each row of ``r``."""

@@ -528,11 +528,12 @@ class ParticipantTracker:
                 "%s at %s dropped: on the face %s follows at %s",
                 track.id, track.box.as_list(0), older.id, older.box.as_list(0),
             )  # fmt: skip
+        gone = {track.key for track in dropped}
         dropped += [
             track
             for track in self._tracks.values()
             if not track.confirmed
-            and track not in dropped
+            and track.key not in gone
             and any(
                 _on_one_face(o, track, cfg.same_face_points, cfg.same_face_overlap)
                 and not _shrunk_onto(o, track, cfg.shrunk_area)
