@@ -457,6 +457,38 @@ def test_a_fit_that_shrank_onto_part_of_a_face_hands_its_id_to_the_whole_face() 
     assert [t.key for t in tracker.tracks] == [second.key]
 
 
+def test_a_fit_left_on_someone_elses_face_by_a_reflow_does_not_take_their_id() -> None:
+    # Measured on a browser page whose 3x3 reflowed when someone left: a larger face
+    # moved into the tile where a smaller one had been, whose fit stayed there on part
+    # of it. The larger face took its own id back from its look; the fit that stayed
+    # had handed it the smaller face's id, and the larger face's person came back under
+    # a new id. Each keeps their own: the fit that stayed goes, and its person takes
+    # their id back where they moved to.
+    tracker = ParticipantTracker()
+    small, large = Box(280, 60, 100, 120), Box(250, 700, 220, 250)
+    for box, person in ((small, 1), (large, 2)):
+        (track,) = _sight(tracker, [_seen(box, person)], 0.0)
+        _observe(tracker, track.key, box, 0.0, _points(box), _look(person))
+    ids = {p.box: p.id for p in tracker.participants()}
+    stayed, moved = (next(t for t in tracker.tracks if t.box == b) for b in (small, large))
+    tracker.update(Evidence(reshuffled=True), 5.0)  # the tiles moved
+    _miss(tracker, moved.key, 5.0)  # nobody left where the larger face was
+    there = Box(216, 40, 220, 250)
+    part = Box(286, 60, 90, 100)  # the fit that stayed, on part of the larger face
+    _observe(tracker, stayed.key, part, 5.1, _points(part))
+    (arrived,) = _sight(tracker, [_seen(there, person=2)], 5.2)
+    _observe(tracker, stayed.key, part, 5.2, _points(part))
+    _observe(tracker, arrived.key, there, 5.3, _points(there), _look(2))
+    assert [(p.id, p.box) for p in tracker.participants()] == [(ids[large], there)]
+    # The smaller face, now in another tile, is its person again.
+    elsewhere = Box(900, 60, 100, 120)
+    (back,) = _sight(tracker, [_seen(elsewhere, person=1)], 5.4)
+    _observe(tracker, back.key, elsewhere, 5.4, _points(elsewhere), _look(1))
+    assert sorted((p.id, p.box) for p in tracker.participants()) == sorted(
+        [(ids[large], there), (ids[small], elsewhere)]
+    )
+
+
 def test_one_matching_check_clears_a_suspicion() -> None:
     tracker = ParticipantTracker(TrackerConfig(suspect_checks=2))
     (track,) = _sight(tracker, [_seen(Box(0, 0, 100, 100), person=1)], 0.0)

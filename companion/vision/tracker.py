@@ -487,7 +487,8 @@ class ParticipantTracker:
     def _drop_duplicates(self) -> list[Track]:
         """Forget each confirmed track on a face an older one follows, and each face not
         yet confirmed on a face a confirmed one follows (unless that one's fit shrank onto
-        part of it: the new one then takes over once confirmed); returns them.
+        part of it: the new one then takes over once confirmed, with the older one's id
+        unless the two clearly look like two people); returns them.
 
         Two tracks are on one face when their faces' centres lie in one area (a tile, or
         the whole scene) and the smaller box lies mostly inside the larger
@@ -515,13 +516,22 @@ class ParticipantTracker:
                 kept.append(track)
                 continue
             if _shrunk_onto(older, track, cfg.shrunk_area):
-                log.debug(
-                    "%s at %s shrank onto part of the face %s holds at %s: %s kept there",
-                    older.id, older.box.as_list(0), track.id, track.box.as_list(0), older.id,
-                )  # fmt: skip
-                _hand_over(older, track)
                 kept[kept.index(older)] = track
                 dropped.append(older)
+                if _clearly_other(older, track, cfg.other_person):
+                    # The fit was left on someone else's face (tiles that moved): its
+                    # person is elsewhere, and may take their id back there.
+                    log.debug(
+                        "%s at %s left on the face of someone else, %s at %s: %s departs",
+                        older.id, older.box.as_list(0), track.id, track.box.as_list(0), older.id,
+                    )  # fmt: skip
+                    self._depart(older)
+                else:
+                    log.debug(
+                        "%s at %s shrank onto part of the face %s holds at %s: %s kept there",
+                        older.id, older.box.as_list(0), track.id, track.box.as_list(0), older.id,
+                    )  # fmt: skip
+                    _hand_over(older, track)
                 continue
             dropped.append(track)
             log.debug(
@@ -710,6 +720,15 @@ class ParticipantTracker:
 def _shrunk_onto(older: Track, newer: Track, area: float) -> bool:
     """Whether ``older``'s fit is a small part of the face ``newer`` holds whole."""
     return older.box.area < area * newer.box.area
+
+
+def _clearly_other(a: Track, b: Track, bar: float) -> bool:
+    """Whether two tracks' looks are further apart than ``bar`` (unknown looks are not)."""
+    return (
+        a.signature is not None
+        and b.signature is not None
+        and distance(a.signature, b.signature) > bar
+    )
 
 
 def _hand_over(older: Track, newer: Track) -> None:
