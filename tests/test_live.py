@@ -133,7 +133,7 @@ def test_mailbox_keeps_only_the_latest_but_never_loses_a_prompt() -> None:
     assert box.take() is None
 
 
-def test_events_log_writes_participants_on_change_and_targets_once() -> None:
+def test_events_log_writes_participants_on_change_or_move_and_targets_once() -> None:
     out = io.StringIO()
     log = EventsLog(out, 100.0)
     region = Box(10, 10, 640, 360)
@@ -141,10 +141,11 @@ def test_events_log_writes_participants_on_change_and_targets_once() -> None:
     log.target(100.5, state())
     log.target(100.6, state())
     log.result(LiveResult(101.0, region, one))
-    log.result(LiveResult(101.1, region, (Seen("p1", Box(22, 21, 50, 60)),)))
+    log.result(LiveResult(101.1, region, (Seen("p1", Box(22, 21, 50, 60)),)))  # a sway
     log.result(LiveResult(101.2, Box(50, 10, 640, 360), one))
+    log.result(LiveResult(101.3, Box(50, 10, 640, 360), (Seen("p1", Box(400, 20, 50, 60)),)))
     lines = [json.loads(x) for x in out.getvalue().splitlines()]
-    assert [x["type"] for x in lines] == ["target", "participants", "participants"]
+    assert [x["type"] for x in lines] == ["target", "participants", "participants", "participants"]
     assert lines[1] == {
         "type": "participants",
         "t": 1.0,
@@ -153,6 +154,8 @@ def test_events_log_writes_participants_on_change_and_targets_once() -> None:
         "participants": [{"id": "p1", "box": [20.0, 20.0, 50.0, 60.0]}],
     }
     assert lines[2]["region"] == [50.0, 10.0, 640.0, 360.0]
+    # The same person in another tile (the gallery reflowed): where they are now.
+    assert lines[3]["participants"] == [{"id": "p1", "box": [400.0, 20.0, 50.0, 60.0]}]
 
 
 def test_runner_reports_a_failure_once_and_stops() -> None:

@@ -16,8 +16,10 @@ class EventsLog:
     """The events JSONL of ``companion run --events-jsonl`` (see DESIGN.md).
 
     Each line has ``type`` and ``t`` (seconds since the run started). Boxes are in screen
-    coordinates. A ``participants`` line is written whenever the set of ids changes or the
-    captured region moves; a ``target`` line whenever the window state or region changes.
+    coordinates. A ``participants`` line is written whenever the set of ids changes, the
+    captured region moves, or someone's face moved further than half its size since the
+    last such line (a gallery that reflowed when someone joined or left); a ``target`` line
+    whenever the window state or region changes.
     """
 
     def __init__(self, handle: IO[str], t0: float) -> None:
@@ -25,6 +27,7 @@ class EventsLog:
         self._t0 = t0
         self._lock = threading.Lock()
         self._last_ids: tuple[str, ...] | None = None
+        self._last_boxes: dict[str, Box] = {}
         self._last_region: Box | None = None
         self._last_target: tuple[str, Box | None] | None = None
 
@@ -44,8 +47,13 @@ class EventsLog:
     def result(self, result: LiveResult) -> None:
         """Log participants (when changed), events, clusters and the prompt of one frame."""
         ids = tuple(p.id for p in result.participants)
-        if ids != self._last_ids or result.region != self._last_region:
+        if (
+            ids != self._last_ids
+            or result.region != self._last_region
+            or any(_moved(self._last_boxes[p.id], p.box) for p in result.participants)
+        ):
             self._last_ids, self._last_region = ids, result.region
+            self._last_boxes = {p.id: p.box for p in result.participants}
             self._write(
                 result.t,
                 {
@@ -100,6 +108,12 @@ class EventsLog:
         with self._lock:  # the worker and the UI (pause, resume) both write
             self._handle.write(json.dumps(line) + "\n")
             self._handle.flush()
+
+
+def _moved(before: Box, now: Box) -> bool:
+    """Whether a face's centre moved further than half its size (not a head's sway)."""
+    reach = max(before.w, before.h, now.w, now.h) / 2
+    return abs(now.cx - before.cx) > reach or abs(now.cy - before.cy) > reach
 
 
 def open_events(path: Path | None) -> IO[str] | None:
