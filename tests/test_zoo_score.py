@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,14 @@ import pytest
 from companion.bench.zoo.browser import Layout
 from companion.bench.zoo.catalog import PAGES, ZOO_DIR, find_page, in_window, placeholders, render
 from companion.bench.zoo.media import fill_16_9
-from companion.bench.zoo.score import TileSpec, score, snapshots_from_events, tile_of
+from companion.bench.zoo.run import RunClock
+from companion.bench.zoo.score import (
+    Relayout,
+    TileSpec,
+    score,
+    snapshots_from_events,
+    tile_of,
+)
 from companion.cli import main
 from companion.model import Box
 
@@ -119,6 +127,87 @@ def test_score_table(
         dups,
         switches,
     )
+
+
+# A page of two tiles that reflows at 5 s, when C joins: three narrower tiles, A last.
+BEFORE = [TileSpec("A", Box(0, 0, 100, 100), 1), TileSpec("B", Box(100, 0, 100, 100), 1)]
+AFTER = (
+    TileSpec("C", Box(0, 0, 66, 100), 1),
+    TileSpec("B", Box(66, 0, 66, 100), 1),
+    TileSpec("A", Box(132, 0, 66, 100), 1),
+)
+A_NOW, B_NOW, C_NOW = [150, 30, 30, 30], [80, 30, 30, 30], [20, 30, 30, 30]
+REFLOW_CASES = [
+    # (name, events after the reflow, false, duplicates, switches)
+    ("everyone followed, the newcomer named", [line(6.0, p1=A_NOW, p2=B_NOW, p3=C_NOW)], 0, 0, 0),
+    (
+        "the old boxes for a moment, then followed",
+        [line(5.2, p1=A, p2=B), line(5.4, p1=A_NOW, p2=B_NOW, p3=C_NOW)],
+        0,
+        0,
+        0,
+    ),
+    ("A started over in their new tile", [line(6.0, p4=A_NOW, p2=B_NOW, p3=C_NOW)], 0, 0, 1),
+    ("two on the newcomer", [line(8.0, p1=A_NOW, p2=B_NOW, p3=C_NOW, p4=C_NOW)], 0, 1, 1),
+    ("a new id outside every tile", [line(8.0, p1=A_NOW, p2=B_NOW, p3=[300, 0, 9, 9])], 1, 0, 1),
+    (
+        "A let go where C now is, found in their new tile, then C named",
+        [
+            line(5.1, p1=A, p2=B_NOW),  # A's old place is in C's tile now
+            line(5.2, p2=B_NOW),
+            line(5.4, p1=A_NOW, p2=B_NOW),
+            line(5.8, p1=A_NOW, p2=B_NOW, p3=C_NOW),
+        ],
+        0,
+        0,
+        0,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("after", "false", "dups", "switches"),
+    [c[1:] for c in REFLOW_CASES],
+    ids=[c[0] for c in REFLOW_CASES],
+)
+def test_a_page_that_reflows_is_scored_against_the_tiles_it_shows_then(
+    after: list[dict[str, Any]], false: int, dups: int, switches: int
+) -> None:
+    events = [line(1.0, p1=A, p2=B), *after]
+    result = score(snapshots_from_events(events), BEFORE, [Relayout(5.0, AFTER)])
+    assert (result.expected, result.time_to_all_s) == (3, 1.0)
+    assert (result.false_participants, result.duplicates, result.id_switches) == (
+        false,
+        dups,
+        switches,
+    )
+
+
+def test_the_pages_tile_changes_are_put_on_companions_clock(tmp_path: Path) -> None:
+    events = tmp_path / "events.jsonl"
+    events.write_text('{"type": "target", "t": 0.5}\n')
+    watch = RunClock(events)
+    watch.poll()  # the line appeared now: the run started half a second ago
+    start = time.time() - 0.5
+
+    def shown(at: float, *names: str) -> Layout:
+        tiles = [
+            {"name": n, "x": 100 * i, "y": 0, "w": 100, "h": 100, "faces": 1}
+            for i, n in enumerate(names)
+        ]
+        doc = {"tiles": tiles, "vw": 800, "vh": 600, "now": 1000 * at}
+        return Layout.parse(doc)
+
+    first = [TileSpec("A", Box(0, 40, 100, 100), 1), TileSpec("B", Box(100, 40, 100, 100), 1)]
+    layouts = [shown(start - 5, "A", "B"), shown(start + 1, "A", "B")]
+    layouts.append(shown(start + 3, "C", "A", "B"))  # C joined at the front
+    (change,) = watch.relayouts(layouts, first, Box(0, 40, 800, 600))
+    assert change.t == pytest.approx(3.0, abs=0.1)
+    assert [(t.name, t.box.x, t.box.y) for t in change.tiles] == [
+        ("C", 0, 40),
+        ("A", 100, 40),
+        ("B", 200, 40),
+    ]
 
 
 def test_the_snapshot_with_the_most_duplicates_is_kept_to_show_where_they_were() -> None:

@@ -1,6 +1,6 @@
 // The layout zoo's page script (hand-written for companion's browser bench).
-// Starts every <video>, then once a second logs one line the harness reads from
-// chromium's stderr:  ZOO {"tiles":[{"x":..,"y":..,"w":..,"h":..,"faces":n},...],...}
+// Starts every <video>, then once a second, and whenever a tile moves, logs one line the
+// harness reads from chromium's stderr:  ZOO {"tiles":[{"x":..,"y":..,"w":..,"h":..,"faces":n},...],...}
 // Tile rectangles are viewport CSS pixels (getBoundingClientRect).
 (function () {
   "use strict";
@@ -46,7 +46,12 @@
   }
 
   function report() {
-    const tiles = Array.from(document.querySelectorAll("[data-faces]")).map(function (el) {
+    // A tile not drawn (someone about to join) is not on the page.
+    const shown = Array.from(document.querySelectorAll("[data-faces]")).filter(function (el) {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0;
+    });
+    const tiles = shown.map(function (el) {
       const r = el.getBoundingClientRect();
       return {
         name: el.dataset.name || "",
@@ -72,9 +77,17 @@
       vw: window.innerWidth,
       vh: window.innerHeight,
       dpr: window.devicePixelRatio,
+      now: Date.now(),
     };
+    // Once a second, and at once when a tile moves (someone joined or left).
+    const shape = JSON.stringify(tiles);
+    const now = Date.now();
+    if (shape === reported.shape && now - reported.at < 1000) return;
+    reported.shape = shape;
+    reported.at = now;
     console.log("ZOO " + JSON.stringify(line));
   }
+  const reported = { shape: "", at: 0 };
 
   function start() {
     build();
@@ -86,7 +99,7 @@
     clock();
     setInterval(clock, 15000);
     report();
-    setInterval(report, 1000);
+    setInterval(report, 200);
   }
 
   if (document.readyState === "loading") {

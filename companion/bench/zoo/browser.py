@@ -1,11 +1,12 @@
 """A zoo page in a real chromium window: media prepared, layout read back, window found.
 
-The page's script logs ``ZOO {json}`` once a second (tile rectangles in viewport CSS
-pixels, how many videos play); chromium prints console messages on stderr with
-``--enable-logging=stderr``, which goes to a log file read here. The window is found by
-its title with companion's X11 lister; the viewport sits at the bottom of its client area
-(chromium draws nothing above the page in ``--app`` mode, but an info bar would), so tiles
-map to screen pixels as ``client + (client size - viewport size) + css * dpr``.
+The page's script logs ``ZOO {json}`` once a second and whenever a tile moves (tile
+rectangles in viewport CSS pixels, how many videos play); chromium prints console
+messages on stderr with ``--enable-logging=stderr``, which goes to a log file read here.
+The window is found by its title with companion's X11 lister; the viewport sits at the
+bottom of its client area (chromium draws nothing above the page in ``--app`` mode, but an
+info bar would), so tiles map to screen pixels as
+``client + (client size - viewport size) + css * dpr``.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ class Layout:
     errors: int
     viewport: tuple[float, float]
     dpr: float
+    at: float | None = None
+    """When the page logged it (the epoch's seconds, the page's clock)."""
 
     @staticmethod
     def parse(doc: dict[str, Any]) -> Layout:
@@ -78,6 +81,7 @@ class Layout:
             errors=int(doc.get("errors", 0)),
             viewport=(float(doc["vw"]), float(doc["vh"])),
             dpr=float(doc.get("dpr", 1.0)),
+            at=float(doc["now"]) / 1000 if "now" in doc else None,
         )
 
     def on_screen(self, client: Box) -> tuple[Tile, ...]:
@@ -167,14 +171,16 @@ class Browser:
 
     def layout(self) -> Layout | None:
         """The page's latest ``ZOO`` line, or None before the first."""
+        found = self.layouts()
+        return found[-1] if found else None
+
+    def layouts(self) -> list[Layout]:
+        """Every ``ZOO`` line the page has logged, in order."""
         try:
             text = self.log_path.read_text(encoding="utf-8", errors="replace")
         except OSError:
-            return None
-        found = _ZOO_LINE.findall(text)
-        if not found:
-            return None
-        return Layout.parse(json.loads(found[-1]))
+            return []
+        return [Layout.parse(json.loads(doc)) for doc in _ZOO_LINE.findall(text)]
 
     def wait_playing(self, timeout: float = 60.0, settle: float = 2.0) -> Layout:
         """Wait until every video plays and the layout holds, then ``settle`` seconds more."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import subprocess
 import sys
@@ -20,16 +21,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from companion.bench.zoo.browser import Browser, Tile, prepare_page, screenshot
+from companion.bench.zoo.browser import Browser, Layout, Tile, prepare_page, screenshot
 from companion.bench.zoo.catalog import PAGES, Page, find_page
-from companion.bench.zoo.score import TileSpec, score, snapshots_from_events
+from companion.bench.zoo.score import Relayout, TileSpec, score, snapshots_from_events
 from companion.bench.zoo.xserver import display_for, has_window_manager
+from companion.model import Box
 
 log = logging.getLogger(__name__)
 
 SCHEMA = "companion.zoo/1"
 CHILD_GRACE_S = 90.0
 """Beyond ``--seconds``: how long the companion child may take to start and stop."""
+POLL_S = 0.1
+"""How often companion's events file is looked at while it runs (see `RunClock`)."""
 
 
 @dataclass(frozen=True)
@@ -98,14 +102,19 @@ def _run_page(
                     f"{page.name}: {layout.playing} videos playing; companion runs "
                     f"{config.seconds:g} s"
                 )
+                clock = RunClock(work / "events.jsonl")
                 events, child = _run_companion(
-                    page.title, display.name, config.seconds, work, log_file
+                    page.title, display.name, config.seconds, work, log_file, clock.poll
                 )
+                shown = browser.layouts()
             finally:
                 browser.close()
         snaps = snapshots_from_events(events)
         specs = [TileSpec(t.name, t.box, t.faces) for t in tiles]
-        result = score(snaps, specs)
+        relayouts = clock.relayouts(shown, specs, window.box)
+        result = score(snaps, specs, relayouts)
+        if relayouts:
+            tiles = tuple(Tile(t.name, t.box, t.faces) for t in relayouts[-1].tiles)
         doc: dict[str, Any] = {
             "page": page.name,
             "title": page.title,
@@ -145,12 +154,68 @@ def _last_participants(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return []
 
 
+class RunClock:
+    """When companion's run started, on the wall clock the page stamps its layouts with:
+    the least delay between an events line's time and its appearance in the file, looked
+    at every `POLL_S` while it runs. Puts the page's tile changes on the run's clock."""
+
+    def __init__(self, events_path: Path) -> None:
+        self._events_path = events_path
+        self._seen = 0
+        self._run_start = math.inf
+
+    def poll(self) -> None:
+        """Look at the lines that appeared since the last call."""
+        now = time.time()
+        lines = _read_events(self._events_path)
+        for line in lines[self._seen :]:
+            self._run_start = min(self._run_start, now - float(line.get("t", 0.0)))
+        self._seen = len(lines)
+
+    def relayouts(
+        self, layouts: Sequence[Layout], first: Sequence[TileSpec], client: Box
+    ) -> list[Relayout]:
+        """When (seconds since companion's run started; before it, negative) the page's
+        tiles moved from ``first``, and where they went; none when they never moved or the
+        run wrote no line."""
+        out: list[Relayout] = []
+        shown = tuple(first)
+        if not math.isfinite(self._run_start):
+            return out
+        for layout in layouts:
+            if layout.at is None:
+                continue
+            specs = tuple(TileSpec(t.name, t.box, t.faces) for t in layout.on_screen(client))
+            if _moved(shown, specs):
+                out.append(Relayout(round(layout.at - self._run_start, 3), specs))
+                shown = specs
+        return out
+
+
+def _moved(before: Sequence[TileSpec], after: Sequence[TileSpec]) -> bool:
+    """Whether tiles appeared, went, or moved by more than a pixel or two."""
+    if [t.name for t in before] != [t.name for t in after]:
+        return True
+    return any(
+        max(abs(a.box.x - b.box.x), abs(a.box.y - b.box.y))
+        + max(abs(a.box.w - b.box.w), abs(a.box.h - b.box.h))
+        > 2
+        for a, b in zip(before, after, strict=True)
+    )
+
+
 def _run_companion(
-    title: str, display: str, seconds: float, work: Path, log_file: Path | None = None
+    title: str,
+    display: str,
+    seconds: float,
+    work: Path,
+    log_file: Path | None = None,
+    poll: Callable[[], None] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """``companion run --headless --attach TITLE`` for ``seconds``; its events and outcome.
 
-    With ``log_file``, companion runs verbose and its whole log is written there.
+    With ``log_file``, companion runs verbose and its whole log is written there; ``poll``
+    is called every `POLL_S` while it runs.
     """
     events_path = work / "events.jsonl"
     config_home = work / "config"
@@ -161,20 +226,24 @@ def _run_companion(
     args = [sys.executable, "-m", "companion", *verbose, "run", "--headless", "--attach", title]
     args += ["--events-jsonl", str(events_path), "--exit-after", f"{seconds:g}"]
     started = time.monotonic()
-    try:
-        done = subprocess.run(
-            args,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=seconds + CHILD_GRACE_S,
-            check=False,
-        )
-        code, stderr = done.returncode, done.stderr
-    except subprocess.TimeoutExpired as exc:
-        code = -1
-        stderr = (exc.stderr.decode() if isinstance(exc.stderr, bytes) else exc.stderr) or ""
+    deadline = started + seconds + CHILD_GRACE_S
+    with (work / "companion.stderr").open("w+", encoding="utf-8") as err:
+        child = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+        while child.poll() is None and time.monotonic() < deadline:
+            if poll is not None:
+                poll()
+            time.sleep(POLL_S)
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+            code = -1
+        else:
+            code = child.returncode
+        if poll is not None:
+            poll()
+        err.seek(0)
+        stderr = err.read()
+    if code == -1:
         stderr += "\ncompanion did not stop in time"
     outcome: dict[str, Any] = {"exit": code, "wall_s": round(time.monotonic() - started, 1)}
     if log_file is not None:

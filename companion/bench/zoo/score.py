@@ -14,10 +14,17 @@ reached the expected count, ``false_participants`` the distinct ids ever false,
 that never happens, when found first reaches its best); after it, ``id_switches`` counts
 ids first seen then, and ids that appear in a tile where another id vanished within
 `REPLACE_S` (the tracker lost someone and started over).
+
+A page whose tiles move (someone joins or leaves and the gallery reflows) gives its later
+layouts as `Relayout`: each snapshot is scored against the tiles shown at its time, a tile
+is a person (by name) wherever it moved, and someone who joined after warm-up may get an
+id then. For `SETTLE_S` after a reflow the tracker is still following the faces to their
+new places: those snapshots count for neither false participants nor duplicates.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +33,7 @@ from companion.model import Box
 
 DUP_IOU = 0.3
 REPLACE_S = 2.0
+SETTLE_S = 1.5
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,14 @@ class TileSpec:
     name: str
     box: Box
     faces: int
+
+
+@dataclass(frozen=True)
+class Relayout:
+    """From ``t`` (seconds since the run started) the page shows ``tiles``."""
+
+    t: float
+    tiles: tuple[TileSpec, ...]
 
 
 @dataclass
@@ -120,18 +136,22 @@ def tile_of(box: Box, tiles: Sequence[TileSpec]) -> int | None:
 @dataclass(frozen=True)
 class _Counted:
     found: int
+    expected: int
     per_tile: list[int]
     false_ids: list[str]
     duplicates: int
-    where: dict[str, int | None]
+    where: dict[str, str | None]
+    """Each participant's tile, by name."""
+    settling: bool
+    """Whether the page's tiles moved less than `SETTLE_S` ago."""
 
 
-def _count(snap: Snapshot, tiles: Sequence[TileSpec]) -> _Counted:
-    where = {pid: tile_of(box, tiles) for pid, box in snap.participants}
+def _count(snap: Snapshot, tiles: Sequence[TileSpec], settling: bool) -> _Counted:
+    index_of = {pid: tile_of(box, tiles) for pid, box in snap.participants}
     members: dict[int, list[str]] = {}
     false_ids: list[str] = []
     for pid, _ in snap.participants:
-        index = where[pid]
+        index = index_of[pid]
         if index is None or tiles[index].faces <= 0:
             false_ids.append(pid)
         else:
@@ -147,28 +167,51 @@ def _count(snap: Snapshot, tiles: Sequence[TileSpec]) -> _Counted:
         per_tile[index] = min(len(ids), faces)
         excess = max(0, len(ids) - faces)
         duplicates += max(excess, sum(1 for pid in ids if pid in overlapping))
-    return _Counted(sum(per_tile), per_tile, false_ids, duplicates, where)
+    where = {pid: None if i is None else tiles[i].name for pid, i in index_of.items()}
+    expected = sum(max(0, t.faces) for t in tiles)
+    return _Counted(sum(per_tile), expected, per_tile, false_ids, duplicates, where, settling)
 
 
-def score(snapshots: Sequence[Snapshot], tiles: Sequence[TileSpec]) -> ZooScore:
-    """Score a run's snapshots against ``tiles`` (see the module notes)."""
-    result = ZooScore(expected=sum(max(0, t.faces) for t in tiles))
-    result.per_tile_found = [0] * len(tiles)
+def _shown_at(
+    t: float, tiles: Sequence[TileSpec], relayouts: Sequence[Relayout]
+) -> tuple[Sequence[TileSpec], float]:
+    """The tiles the page shows at ``t``, and since when (-inf: from the start)."""
+    shown, since = tiles, -math.inf
+    for change in relayouts:
+        if change.t <= t:
+            shown, since = change.tiles, change.t
+    return shown, since
+
+
+def score(
+    snapshots: Sequence[Snapshot],
+    tiles: Sequence[TileSpec],
+    relayouts: Sequence[Relayout] = (),
+) -> ZooScore:
+    """Score a run's snapshots against ``tiles``, and after each of ``relayouts`` (in time
+    order) against its tiles (see the module notes)."""
+    final = relayouts[-1].tiles if relayouts else tiles
+    result = ZooScore(expected=sum(max(0, t.faces) for t in final))
+    result.per_tile_found = [0] * len(final)
     result.snapshots = len(snapshots)
     if not snapshots:
         return result
-    counted = [_count(s, tiles) for s in snapshots]
+    counted = []
+    for snap in snapshots:
+        shown, since = _shown_at(snap.t, tiles, relayouts)
+        counted.append(_count(snap, shown, snap.t - since < SETTLE_S))
     false_ids: dict[str, None] = {}
     for snap, c in zip(snapshots, counted, strict=True):
-        for pid in c.false_ids:
-            false_ids[pid] = None
-        if c.duplicates > result.duplicates:
-            result.duplicates = c.duplicates
-            result.duplicates_seen = snap
+        if not c.settling:
+            for pid in c.false_ids:
+                false_ids[pid] = None
+            if c.duplicates > result.duplicates:
+                result.duplicates = c.duplicates
+                result.duplicates_seen = snap
         if c.found > result.found_max:
             result.found_max = c.found
             result.warmup_end_s = snap.t
-        if result.time_to_all_s is None and result.expected and c.found == result.expected:
+        if result.time_to_all_s is None and c.expected and c.found == c.expected:
             result.time_to_all_s = snap.t
     result.false_ids = list(false_ids)
     result.false_participants = len(false_ids)
@@ -178,31 +221,43 @@ def score(snapshots: Sequence[Snapshot], tiles: Sequence[TileSpec]) -> ZooScore:
     result.final_count = len(snapshots[-1].participants)
     if result.time_to_all_s is not None:
         result.warmup_end_s = result.time_to_all_s
-    result.switched_ids = _switches(snapshots, counted, result.warmup_end_s)
+    if result.warmup_end_s is not None:
+        present = {t.name for t in _shown_at(result.warmup_end_s, tiles, relayouts)[0]}
+        result.switched_ids = _switches(snapshots, counted, result.warmup_end_s, present)
     result.id_switches = len(result.switched_ids)
     return result
 
 
 def _switches(
-    snapshots: Sequence[Snapshot], counted: Sequence[_Counted], warmup_end: float | None
+    snapshots: Sequence[Snapshot],
+    counted: Sequence[_Counted],
+    warmup_end: float,
+    present: set[str],
 ) -> list[str]:
-    if warmup_end is None:
-        return []
+    """Ids first seen after warm-up (but a first id for someone who joined since), and ids
+    in a tile whose id vanished within `REPLACE_S` and is not back elsewhere (a tile that
+    moved leaves its old place to someone else); tiles by name (``present``: the tiles
+    shown when warm-up ended)."""
     seen: set[str] = set()
-    vanished: dict[int | None, list[float]] = {}
+    named: set[str | None] = set()
+    vanished: dict[str | None, list[tuple[float, str]]] = {}
     switched: dict[str, None] = {}
-    previous: dict[str, int | None] = {}
+    previous: dict[str, str | None] = {}
     for snap, c in zip(snapshots, counted, strict=True):
-        for pid, index in previous.items():
+        for pid, tile in previous.items():
             if pid not in c.where:
-                vanished.setdefault(index, []).append(snap.t)
-        for pid, index in c.where.items():
+                vanished.setdefault(tile, []).append((snap.t, pid))
+        for pid, tile in c.where.items():
             if pid in seen:
                 continue
             seen.add(pid)
-            if snap.t > warmup_end or (
-                index is not None and any(snap.t - t <= REPLACE_S for t in vanished.get(index, []))
-            ):
+            joined = tile is not None and tile not in present and tile not in named
+            replaced = tile is not None and any(
+                snap.t - t <= REPLACE_S and gone not in c.where
+                for t, gone in vanished.get(tile, [])
+            )
+            if (snap.t > warmup_end and not joined) or replaced:
                 switched[pid] = None
+            named.add(tile)
         previous = dict(c.where)
     return list(switched)
