@@ -8,6 +8,8 @@ of 100-220 px, filled 16:9 tiles, one tile a meeting room with four of about 35 
 ``meet_webcam_3x2`` is the same page in a 1600x900 window: there the detector also sees a
 48 px face in the world map behind one talker, which the alive check must keep out (it
 came in as a second participant on his tile in 6 of 8 runs before its contrast rule).
+``meet_join_leave`` reflows twice while companion runs (someone joins, someone leaves):
+its snapshots are scored against the tiles shown at their time.
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ from companion.bench.zoo.run import ZooConfig, run_zoo
 pytestmark = pytest.mark.e2e
 
 RUN_SECONDS = 12.0
-PAGES = ("meet_webcam_3x2", "meet_webcam_3x2_max", "teams_light_2x2", "zoom_gallery_4x4")
+PAGES = (
+    "meet_webcam_3x2",
+    "meet_webcam_3x2_max",
+    "meet_join_leave",
+    "teams_light_2x2",
+    "zoom_gallery_4x4",
+)
 
 
 @pytest.mark.parametrize("name", PAGES)

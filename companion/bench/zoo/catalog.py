@@ -66,6 +66,13 @@ PAGES: tuple[Page, ...] = (
         "Zoo Meet narrow 3x2",
         window=(780, 820),
     ),
+    Page(
+        "meet_join_leave",
+        "meet_join_leave.html",
+        "Zoo Meet join and leave maximized 1080p",
+        screen=(1920, 1080),
+        maximized=True,
+    ),
     Page("teams_light_2x2", "teams_light_2x2.html", "Zoo Teams light 2x2"),
     Page("teams_dark_2x2", "teams_dark_2x2.html", "Zoo Teams dark 2x2"),
     Page("teams_light_3x3", "teams_light_3x3.html", "Zoo Teams light 3x3"),
