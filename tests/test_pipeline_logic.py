@@ -588,3 +588,30 @@ def _inside(inner: Box, outer: Box) -> bool:
 
 def _tile_of(tiles: list[Box], box: Box) -> int | None:
     return next((i for i, t in enumerate(tiles) if t.contains_point(box.cx, box.cy)), None)
+
+
+def test_a_face_found_where_nobody_was_followed_has_the_layout_read_again_at_once() -> None:
+    # Measured on the zoo's join-and-leave page: when the gallery reflowed, a face that
+    # had moved was found at its new place before the layout was read again, and named
+    # at once, while its old track still followed the place it had left: a new id for
+    # someone who had one. Read at once, the reflow makes it wait for that id.
+    world = World()
+    left, right = Box(8, 8, 628, 704), Box(644, 8, 628, 704)
+    world.tiles = [left, right]
+    world.people = {
+        "a": Person(_face_in(left), COLOURS[0]),
+        "b": Person(_face_in(right), COLOURS[1]),
+    }
+    pipe = _pipeline(world)
+    assert len(_run(pipe, world, 0.0, 2.1)[-1].participants) == 2  # read at 0, 1 and 2 s
+    # Someone joins: the right tile splits in two, b above, the newcomer below.
+    top, bottom = Box(644, 8, 628, 348), Box(644, 364, 628, 348)
+    world.tiles = [left, top, bottom]
+    world.people["b"] = Person(_face_in(top), COLOURS[1])
+    world.people["c"] = Person(_face_in(bottom), COLOURS[2])
+    results = _run(pipe, world, 2.1, 0.3)
+    assert len(results[-1].tiles) == 3, "the layout is read again before a second has passed"
+
+
+def _face_in(tile: Box, side: float = 90.0) -> Box:
+    return Box(tile.cx - side / 2, tile.cy - side / 2, side, side)

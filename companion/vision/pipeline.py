@@ -6,7 +6,8 @@ owns the worker thread; `companion analyze` and `companion bench` call it in a l
 Per frame (`Pipeline.step`):
 
 1. A survey, told to the tracker in one `ParticipantTracker.update`: every
-   ``layout_interval_s`` the gallery layout is read (`vision.layout`: the tiles of a Zoom
+   ``layout_interval_s``, and in a gallery at the frame after a face is found where
+   nobody was followed, the gallery layout is read (`vision.layout`: the tiles of a Zoom
    or Meet gallery, or one area for a camera scene or a single video); face search runs
    per tile, at the tile's own scale (`tiling.search_windows`), only where it is due
    (tiles with nobody followed every ``detect_interval_s``, tiles where someone is
@@ -337,6 +338,11 @@ class Pipeline:
         t = frame.t
         evidence, searched = self._survey(frame.pixels, t)
         seen = self._tracker.update(evidence, t)
+        if seen.created and self._gallery:
+            # A face where nobody was followed may be a tile that moved: the layout is
+            # read again at the next frame, before the face can be named (it must first
+            # be seen to change), so that a reflow is known while it waits for its id.
+            self._next_layout = t
         self._forget_faces(seen.freed)
         done = self._landmark(frame, t)
         after = self._tracker.update(
