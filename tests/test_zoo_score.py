@@ -185,10 +185,14 @@ def test_a_page_that_reflows_is_scored_against_the_tiles_it_shows_then(
 
 def test_the_pages_tile_changes_are_put_on_companions_clock(tmp_path: Path) -> None:
     events = tmp_path / "events.jsonl"
-    events.write_text('{"type": "target", "t": 0.5}\n')
-    watch = RunClock(events)
-    watch.poll()  # the line appeared now: the run started half a second ago
+    clock = RunClock(events)
+    clock.poll()  # no file yet
+    events.write_text('{"type": "target", "t": 0.5}\n{"type": "participants", "t": 0.')
+    clock.poll()  # the first line appeared now: the run started half a second ago
     start = time.time() - 0.5
+    with events.open("a") as more:
+        more.write('3, "count": 0, "participants": []}\n')  # an earlier line, read late
+    clock.poll()
 
     def shown(at: float, *names: str) -> Layout:
         tiles = [
@@ -201,7 +205,7 @@ def test_the_pages_tile_changes_are_put_on_companions_clock(tmp_path: Path) -> N
     first = [TileSpec("A", Box(0, 40, 100, 100), 1), TileSpec("B", Box(100, 40, 100, 100), 1)]
     layouts = [shown(start - 5, "A", "B"), shown(start + 1, "A", "B")]
     layouts.append(shown(start + 3, "C", "A", "B"))  # C joined at the front
-    (change,) = watch.relayouts(layouts, first, Box(0, 40, 800, 600))
+    (change,) = clock.relayouts(layouts, first, Box(0, 40, 800, 600))
     assert change.t == pytest.approx(3.0, abs=0.1)
     assert [(t.name, t.box.x, t.box.y) for t in change.tiles] == [
         ("C", 0, 40),

@@ -8,6 +8,7 @@ page's tiles. Chromium, and any Xvfb started here, are always stopped afterwards
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -161,16 +162,25 @@ class RunClock:
 
     def __init__(self, events_path: Path) -> None:
         self._events_path = events_path
-        self._seen = 0
+        self._read_to = 0
+        """Bytes of the file looked at (whole lines only)."""
         self._run_start = math.inf
 
     def poll(self) -> None:
         """Look at the lines that appeared since the last call."""
         now = time.time()
-        lines = _read_events(self._events_path)
-        for line in lines[self._seen :]:
-            self._run_start = min(self._run_start, now - float(line.get("t", 0.0)))
-        self._seen = len(lines)
+        try:
+            with self._events_path.open("rb") as events:
+                events.seek(self._read_to)
+                new = events.read()
+        except FileNotFoundError:
+            return
+        whole = new[: new.rfind(b"\n") + 1]  # a line still being written waits
+        self._read_to += len(whole)
+        for raw in whole.splitlines():
+            with contextlib.suppress(ValueError):
+                t = float(json.loads(raw).get("t", 0.0))
+                self._run_start = min(self._run_start, now - t)
 
     def relayouts(
         self, layouts: Sequence[Layout], first: Sequence[TileSpec], client: Box
