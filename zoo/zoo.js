@@ -22,12 +22,18 @@
         v.loop = true;
         v.playsInline = true;
         tile.appendChild(v);
-      } else {
+      } else if (t.initials) {
         const a = document.createElement("div");
         a.className = "avatar";
         a.style.background = t.colour || "#7b1fa2";
-        a.textContent = t.initials || "?";
+        a.textContent = t.initials;
         tile.appendChild(a);
+      } else {
+        // Zoom's camera-off tile: the name in large type.
+        const card = document.createElement("div");
+        card.className = "nocam";
+        card.textContent = t.name;
+        tile.appendChild(card);
       }
       const label = document.createElement("div");
       label.className = "name";
