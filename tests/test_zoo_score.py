@@ -13,7 +13,7 @@ import pytest
 from companion.bench.zoo.browser import Layout
 from companion.bench.zoo.catalog import PAGES, ZOO_DIR, find_page, in_window, placeholders, render
 from companion.bench.zoo.media import fill_16_9
-from companion.bench.zoo.run import RunClock
+from companion.bench.zoo.run import RunClock, table
 from companion.bench.zoo.score import (
     Relayout,
     TileSpec,
@@ -297,3 +297,20 @@ def test_a_window_that_is_neither_a_size_nor_a_state_is_refused(
         main(["bench", "--page", "gallery_2x2", "--window", "huge"])
     assert stop.value.code == 2
     assert "--window" in capsys.readouterr().err
+
+
+def test_the_table_keeps_its_columns_under_long_page_names() -> None:
+    row = {
+        "faces_expected": 8,
+        "faces_found": 8,
+        "faces_found_max": 8,
+        "false_participants": 0,
+        "duplicates": 0,
+        "id_switches": 0,
+        "time_to_all_s": 0.9,
+        "screen": [1600, 900],
+    }
+    doc = {"pages": [{"page": "teams_light_large_speaker", **row}, {"page": "gallery_2x2", **row}]}
+    head, _, long, short, _ = table(doc).splitlines()
+    found = head.index("found") + len("found")
+    assert long.index("8/8") + 3 == found == short.index("8/8") + 3

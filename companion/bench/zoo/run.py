@@ -279,21 +279,22 @@ def _read_events(path: Path) -> list[dict[str, Any]]:
 
 def table(doc: dict[str, Any]) -> str:
     """The readable summary: one row per page."""
+    w = max([22, *(len(p["page"]) for p in doc["pages"])])
     head = (
-        f"{'page':<22} {'found':>7} {'max':>4} {'false':>5} {'dup':>4} {'idsw':>4} "
+        f"{'page':<{w}} {'found':>7} {'max':>4} {'false':>5} {'dup':>4} {'idsw':>4} "
         f"{'t_all':>6}  screen      note"
     )
     rows = [head, "-" * len(head)]
     for p in doc["pages"]:
         if "faces_expected" not in p:
-            rows.append(f"{p['page']:<22} error: {p.get('error', '?')}")
+            rows.append(f"{p['page']:<{w}} error: {p.get('error', '?')}")
             continue
         t_all = "-" if p["time_to_all_s"] is None else f"{p['time_to_all_s']:.1f}"
         found = f"{p['faces_found']}/{p['faces_expected']}"
         screen = "x".join(str(v) for v in p["screen"])
         note = p.get("error") or "; ".join(p.get("notes", []))
         rows.append(
-            f"{p['page']:<22} {found:>7} {p['faces_found_max']:>4} "
+            f"{p['page']:<{w}} {found:>7} {p['faces_found_max']:>4} "
             f"{p['false_participants']:>5} {p['duplicates']:>4} {p['id_switches']:>4} "
             f"{t_all:>6}  {screen:<10}  {note}"
         )
