@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from companion.bench.zoo.browser import Layout
+from companion.bench.zoo.browser import Layout, prepare_page
 from companion.bench.zoo.catalog import PAGES, ZOO_DIR, find_page, in_window, placeholders, render
 from companion.bench.zoo.media import fill_16_9
 from companion.bench.zoo.run import RunClock, table
@@ -22,6 +22,7 @@ from companion.bench.zoo.score import (
     tile_of,
 )
 from companion.cli import main
+from companion.errors import InputError
 from companion.model import Box
 
 # A 2x2 page: two single faces, a camera-off avatar, a meeting-room tile of two.
@@ -261,6 +262,29 @@ def test_every_page_declares_its_faces_and_media(tmp_path: Path) -> None:
         assert "{{" not in out and ZOO_DIR.as_uri() in out
         seen.add(page.title)
     assert len(seen) == len(PAGES), "titles must be unique"
+
+
+def test_a_still_on_a_page_is_the_shared_data_photo_itself(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "clips").mkdir(parents=True)
+    (data / "stills").mkdir()
+    photo = data / "stills" / "face.jpg"
+    photo.write_bytes(b"jpeg")
+    html = tmp_path / "roster.html"
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    html.write_text(
+        '<html><head><title>Roster</title></head><body data-zoo-faces="0">'
+        '<img src="{{still:face.jpg}}"><img src="{{still:face.jpg}}"></body></html>',
+        encoding="utf-8",
+    )
+    page = find_page(str(html))
+    assert placeholders(html.read_text(encoding="utf-8")) == [("still", "face.jpg")]
+    out = prepare_page(page, data / "clips", out_dir).read_text(encoding="utf-8")
+    assert out.count(f'src="{photo.resolve().as_uri()}"') == 2
+    photo.unlink()
+    with pytest.raises(InputError, match="no such still"):
+        prepare_page(page, data / "clips", out_dir)
 
 
 def test_fill_pads_a_square_clip_to_16_9_with_its_own_picture() -> None:

@@ -41,14 +41,16 @@ PAGES = (
 def test_zoo_page_every_face_found_once(
     name: str,
     clip: Callable[[str], Path],
+    still: Callable[[str], Path],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for tool in ("chromium", "Xvfb", "openbox"):
         _need(tool)
     page = find_page(name)
-    for _, clip_name in placeholders(page.path.read_text(encoding="utf-8")):
-        clip(clip_name)  # a failure in CI, a skip elsewhere, when a clip is missing
+    for mode, file_name in placeholders(page.path.read_text(encoding="utf-8")):
+        # a failure in CI, a skip elsewhere, when a clip or still is missing
+        (still if mode == "still" else clip)(file_name)
     monkeypatch.delenv("DISPLAY", raising=False)  # the harness starts Xvfb at the page's size
     shots = Path(os.environ.get("COMPANION_E2E_SHOTS") or tmp_path)
     doc = run_zoo(ZooConfig([page], RUN_SECONDS, shots=shots), progress=lambda _: None)

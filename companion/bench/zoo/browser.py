@@ -106,18 +106,29 @@ def find_chromium() -> str:
 
 
 def prepare_page(page: Page, clips: Path, out_dir: Path, cache: Path | None = None) -> Path:
-    """Make the page's media (cached) and write the page, ready to open, into ``out_dir``."""
+    """Make the page's media (cached) and write the page, ready to open, into ``out_dir``.
+
+    Clips come from ``clips``, stills (``{{still:NAME}}``) from the ``stills`` folder beside
+    it, as the shared data holds them."""
     if not page.path.is_file():
         raise InputError(f"{page.path}: no such page")
     text = page.path.read_text(encoding="utf-8")
     folder = cache if cache is not None else cache_dir()
     media = {
-        (mode, name): prepare(clips / name, mode, page.media, folder)
+        (mode, name): _still(clips.parent / "stills" / name)
+        if mode == "still"
+        else prepare(clips / name, mode, page.media, folder)
         for mode, name in placeholders(text)
     }
     rendered = out_dir / f"{page.name}.html"
     rendered.write_text(render(text, page.title, media, page.path.parent), encoding="utf-8")
     return rendered
+
+
+def _still(path: Path) -> Path:
+    if not path.is_file():
+        raise InputError(f"{path}: no such still (set COMPANION_TEST_DATA)")
+    return path
 
 
 class Browser:

@@ -104,7 +104,10 @@ PAGES: tuple[Page, ...] = (
     ),
 )
 
-_PLACEHOLDER = re.compile(r"\{\{(clip|raw):([A-Za-z0-9_.\-]+)\}\}")
+_PLACEHOLDER = re.compile(r"\{\{(clip|raw|still):([A-Za-z0-9_.\-]+)\}\}")
+_MODES = {"clip": "fill", "raw": "raw", "still": "still"}
+"""What each placeholder asks for: a clip padded to 16:9 (``fill``), a clip in its own
+shape (``raw``), or a still image shown as it is (``still``, a profile photo)."""
 _TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
 
 
@@ -138,21 +141,20 @@ def in_window(page: Page, window: tuple[int, int] | str, screen: tuple[int, int]
 
 
 def placeholders(text: str) -> list[tuple[str, str]]:
-    """The ``{{clip:NAME}}`` and ``{{raw:NAME}}`` media a page uses, as (mode, clip name)."""
-    modes = {"clip": "fill", "raw": "raw"}
+    """The ``{{clip:NAME}}``, ``{{raw:NAME}}`` and ``{{still:NAME}}`` media a page uses, as
+    (mode, file name)."""
     seen: dict[tuple[str, str], None] = {}
     for kind, name in _PLACEHOLDER.findall(text):
-        seen[(modes[kind], name)] = None
+        seen[(_MODES[kind], name)] = None
     return list(seen)
 
 
 def render(text: str, title: str, media: dict[tuple[str, str], Path], base: Path) -> str:
     """The page with its title set, media placeholders replaced by file URLs, and a <base>
     so its stylesheet and script still load from ``base``."""
-    modes = {"clip": "fill", "raw": "raw"}
 
     def url(match: re.Match[str]) -> str:
-        return media[(modes[match.group(1)], match.group(2))].resolve().as_uri()
+        return media[(_MODES[match.group(1)], match.group(2))].resolve().as_uri()
 
     text = _PLACEHOLDER.sub(url, text)
     safe = title.replace("&", "&amp;").replace("<", "&lt;")
