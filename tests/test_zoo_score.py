@@ -184,6 +184,29 @@ def test_a_page_that_reflows_is_scored_against_the_tiles_it_shows_then(
     )
 
 
+def test_who_was_found_at_the_end_is_not_read_while_the_tiles_settle() -> None:
+    # A speaker view swapped its two people at 5 s; the run ended 0.3 s later, before A
+    # was followed to their new place. The last settled snapshot says who was found.
+    swapped = (
+        TileSpec("B", Box(0, 0, 100, 100), 1),
+        TileSpec("A", Box(100, 0, 100, 100), 1),
+    )
+    events = [line(1.0, p1=A, p2=B), line(5.3, p2=[20, 30, 30, 30])]
+    result = score(snapshots_from_events(events), BEFORE, [Relayout(5.0, swapped)])
+    assert (result.found, result.per_tile_found) == (2, [1, 1])
+    settled = [*events, line(7.0, p2=[20, 30, 30, 30])]
+    result = score(snapshots_from_events(settled), BEFORE, [Relayout(5.0, swapped)])
+    assert (result.found, result.per_tile_found) == (1, [1, 0])
+    # Someone joined 0.3 s before the end and was found at once: found too.
+    joined = [line(1.0, p1=A, p2=B), line(5.3, p1=A_NOW, p2=B_NOW, p3=C_NOW)]
+    result = score(snapshots_from_events(joined), BEFORE, [Relayout(5.0, AFTER)])
+    assert (result.found, result.expected) == (3, 3)
+    # Someone left 0.3 s before the end: found among those still shown.
+    left = (TileSpec("B", Box(0, 0, 200, 100), 1),)
+    result = score(snapshots_from_events(events), BEFORE, [Relayout(5.0, left)])
+    assert (result.found, result.expected, result.per_tile_found) == (1, 1, [1])
+
+
 def test_the_pages_tile_changes_are_put_on_companions_clock(tmp_path: Path) -> None:
     events = tmp_path / "events.jsonl"
     clock = RunClock(events)

@@ -8,18 +8,21 @@ one. A participant belongs to the tile that holds its box's centre. In a snapsho
 - duplicates: in a tile with faces, the participants beyond its face count, or (if
   more) those whose box overlaps an earlier participant's with IoU above `DUP_IOU`.
 
-Over the run: ``found`` is the last snapshot's, ``time_to_all_s`` the first time found
-reached the expected count, ``false_participants`` the distinct ids ever false,
-``duplicates`` the most in any snapshot. Warm-up ends when everyone is found (or, when
-that never happens, when found first reaches its best); after it, ``id_switches`` counts
-ids first seen then, and ids that appear in a tile where another id vanished within
-`REPLACE_S` (the tracker lost someone and started over).
+Over the run: ``found`` counts who was found at the end, in the last snapshot or, when
+that came while the tiles settled (see below), in the last settled one; ``time_to_all_s``
+is the first time found reached the expected count, ``false_participants`` the distinct
+ids ever false, ``duplicates`` the most in any snapshot. Warm-up ends when everyone is
+found (or, when that never happens, when found first reaches its best); after it,
+``id_switches`` counts ids first seen then, and ids that appear in a tile where another id
+vanished within `REPLACE_S` (the tracker lost someone and started over).
 
 A page whose tiles move (someone joins or leaves and the gallery reflows) gives its later
 layouts as `Relayout`: each snapshot is scored against the tiles shown at its time, a tile
 is a person (by name) wherever it moved, and someone who joined after warm-up may get an
 id then. For `SETTLE_S` after a reflow the tracker is still following the faces to their
-new places: those snapshots count for neither false participants nor duplicates.
+new places: those snapshots count for neither false participants nor duplicates, and
+who was found in the last settled one counts as found at the end (a speaker view that
+switched just before the run ended; someone who joined is found in the last one).
 """
 
 from __future__ import annotations
@@ -172,6 +175,22 @@ def _count(snap: Snapshot, tiles: Sequence[TileSpec], settling: bool) -> _Counte
     return _Counted(sum(per_tile), expected, per_tile, false_ids, duplicates, where, settling)
 
 
+def _in_final(
+    snap: Snapshot,
+    counted: _Counted,
+    tiles: Sequence[TileSpec],
+    relayouts: Sequence[Relayout],
+    final: Sequence[TileSpec],
+) -> list[int]:
+    """A snapshot's faces found per tile, in the order of the final tiles: by name when the
+    tiles changed since (someone who left is not among them)."""
+    shown = list(_shown_at(snap.t, tiles, relayouts)[0])
+    if shown == list(final):
+        return counted.per_tile
+    found_in = dict(zip((t.name for t in shown), counted.per_tile, strict=True))
+    return [found_in.get(t.name, 0) for t in final]
+
+
 def _shown_at(
     t: float, tiles: Sequence[TileSpec], relayouts: Sequence[Relayout]
 ) -> tuple[Sequence[TileSpec], float]:
@@ -215,9 +234,11 @@ def score(
             result.time_to_all_s = snap.t
     result.false_ids = list(false_ids)
     result.false_participants = len(false_ids)
-    last = counted[-1]
-    result.found = last.found
-    result.per_tile_found = last.per_tile
+    settled = max((i for i, c in enumerate(counted) if not c.settling), default=None)
+    ends = [len(counted) - 1] if settled is None else [settled, len(counted) - 1]
+    per_tile = [_in_final(snapshots[i], counted[i], tiles, relayouts, final) for i in ends]
+    result.per_tile_found = [max(found) for found in zip(*per_tile, strict=True)]
+    result.found = sum(result.per_tile_found)
     result.final_count = len(snapshots[-1].participants)
     if result.time_to_all_s is not None:
         result.warmup_end_s = result.time_to_all_s
