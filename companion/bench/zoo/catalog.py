@@ -90,6 +90,13 @@ PAGES: tuple[Page, ...] = (
         maximized=True,
     ),
     Page("zoom_speaker", "zoom_speaker.html", "Zoo Zoom speaker view"),
+    Page(
+        "zoom_speaker_max",
+        "zoom_speaker.html",
+        "Zoo Zoom speaker view maximized 1080p",
+        screen=(1920, 1080),
+        maximized=True,
+    ),
     Page("screen_share", "screen_share.html", "Zoo Meet screen share"),
     Page("pinned_speaker", "pinned_speaker.html", "Zoo Meet pinned speaker"),
     Page("gallery_2x2", "gallery_2x2.html", "Zoo gallery 2x2"),
