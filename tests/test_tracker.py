@@ -531,6 +531,32 @@ def test_a_missing_participant_found_in_another_tile_keeps_their_id() -> None:
     assert people[0].first_seen == 0.0
 
 
+@pytest.mark.parametrize("both_moved", [True, False])
+def test_a_face_moved_to_another_tile_keeps_its_id_when_nearer_them_than_anyone(
+    both_moved: bool,
+) -> None:
+    # A speaker view's strip shifts by one tile at each switch: every small face moves,
+    # and a 50 px face's look in its new tile is 0.3 from its own, over same_person, while
+    # everyone else missing is twice as far. With nobody else to compare with, 0.32 is
+    # not evidence enough (RETURN_TABLE).
+    tracker = ParticipantTracker()
+    a, b = _sight(tracker, [_seen(Box(0, 0, 50, 50), 5), _seen(Box(100, 0, 50, 50), 6)], 0.0)
+    _observe(tracker, a.key, a.box, 0.0, _points(a.box), _look(5))
+    _observe(tracker, b.key, b.box, 0.0, _points(b.box), _look(6))
+    tracker.update(Evidence(reshuffled=True), 0.1)
+    _miss(tracker, a.key, 0.1)
+    if both_moved:
+        _miss(tracker, b.key, 0.1)
+    else:
+        _observe(tracker, b.key, b.box, 0.1, _points(b.box), _look(6))
+    (moved,) = _sight(tracker, [_seen(Box(600, 0, 50, 50), person=5)], 0.3)
+    look = _look(5, blur=0.2)
+    assert 0.3 < distance(look, _look(5)) < 0.35
+    _observe(tracker, moved.key, moved.box, 0.3, _points(moved.box), look)
+    named = {p.box.x: p.id for p in tracker.participants()}
+    assert (named.get(600) == "p1") == both_moved, named
+
+
 # Each row: how blurred the returning face's look is (its appearance distance from the
 # departed person's), whether it comes back where they left from -> whether it takes
 # their id back.

@@ -204,6 +204,11 @@ class TrackerConfig:
     """Appearance distance under which a newly confirmed face takes back a missing id."""
     reid_margin: float = 0.05
     """The best re-identification must beat the runner-up by this much."""
+    reid_ratio: float = 0.5
+    """... or, up to ``other_person``, be at most this fraction of the runner-up's
+    distance: a face unmistakably nearer one person than anyone else on the page. A face
+    of 50 px moved to another tile of a speaker view's strip was 0.29-0.35 from its own
+    look and 0.61-0.69 from everyone else's, and took a new id at every switch."""
     other_person: float = 0.4
     """Appearance distance over which a face cannot be the same person."""
     same_place_s: float = 5.0
@@ -634,7 +639,7 @@ class ParticipantTracker:
             same = self.config.other_person
         if lost is not None and lost.failures and _just_beside(lost, track):
             same = self.config.other_person  # missing from just beside it: moved, not new
-        if best[0] > same or runner_up - best[0] < self.config.reid_margin:
+        if not self._same_person(best[0], runner_up, same):
             return False
         if lost is not None:
             track.first_seen = lost.first_seen
@@ -651,6 +656,15 @@ class ParticipantTracker:
             del self._departed[left.id]
         track.id = pid
         return True
+
+    def _same_person(self, best: float, runner_up: float, same: float) -> bool:
+        """Whether the best match (appearance distance ``best``) is the person: near enough
+        (``same``) and clear of the runner-up by ``reid_margin``, or, up to ``other_person``,
+        at most ``reid_ratio`` of a runner-up's distance (none: no such evidence)."""
+        cfg = self.config
+        if best <= same and runner_up - best >= cfg.reid_margin:
+            return True
+        return best <= cfg.other_person and best <= cfg.reid_ratio * runner_up < math.inf
 
     def _refresh(self, track: Track, seen: Sighting, t: float) -> None:
         if seen.area is not None:
