@@ -224,9 +224,10 @@ class TrackerConfig:
     """How far each consistent check moves a track's reference appearance."""
     reference_s: float = 1.0
     """A face's reference look, once it gets an id, is the mean of its look then and at
-    its checks for this long; until then a check only adds to it. One moment's look is a
-    poor reference: on the layout zoo a TV studio's camera panned and the look
-    of the same person moved 0.38 within a second, and a check against the look at
+    its checks for this long; until then a check only adds to it, unless it is over
+    ``other_person`` from it (someone else's, as any check would say). One moment's look
+    is a poor reference: on the layout zoo a TV studio's camera panned and the look of
+    the same person moved 0.38 within a second, and a check against the look at
     confirmation freed their id half a second in, and again later."""
     unrest_s: float = 0.75
     """After an appearance mismatch anywhere, a newly confirmed face that looks like nobody
@@ -387,6 +388,12 @@ class ParticipantTracker:
         after a jump its first fit may still lie between the old place and the new. Seen
         twice, the followed face either covers the new track, which is then forgotten
         (`_drop_duplicates`), or does not, and the new face is someone else.
+
+        A face that overlaps someone followed and looks clearly unlike them waits too: in
+        a speaker view whose main tile switched to someone from the strip, the face there
+        was named anew before the strip's checks freed that person's id in their old tile,
+        and each person then had two records, too alike to tell apart, at every later
+        switch.
         """
         if any(
             o is not track
@@ -397,6 +404,19 @@ class ParticipantTracker:
             for o in self._tracks.values()
         ):
             return False
+        cfg = self.config
+        if track.waiting_since is None and any(
+            o is not track
+            and o.confirmed
+            and o.box.overlap(track.box) > 0
+            and _clearly_other(o, track, cfg.other_person)
+            for o in self._tracks.values()
+        ):
+            # Where someone is followed, someone else shows now: a view that switches whom
+            # it shows (an active speaker's). The person now shown may be followed in a
+            # tile not yet checked, and freed there in a moment: wait, as after any
+            # appearance mismatch.
+            self._unrest_until = max(self._unrest_until, t + cfg.unrest_s)
         if t >= self._unrest_until:
             return True
         if track.waiting_since is None:
@@ -439,10 +459,15 @@ class ParticipantTracker:
             track.signature = look if track.signature is None else track.signature
             return True
         if t - track.named_at < self.config.reference_s:
-            track.looks_learned += 1
-            track.signature = blend(track.signature, look, 1.0 / track.looks_learned)
-            return True
-        if not self._looks_like_someone_else(track, look):
+            # Still learning their look, which is only added to, unless it is clearly
+            # someone else's: a speaker view switched as its newest face was named, and
+            # the look of the person shown next was learned as theirs.
+            if not self._clearly_someone_else(track, look):
+                track.suspect = 0
+                track.looks_learned += 1
+                track.signature = blend(track.signature, look, 1.0 / track.looks_learned)
+                return True
+        elif not self._looks_like_someone_else(track, look):
             track.suspect = 0
             track.signature = blend(track.signature, look, self.config.signature_rate)
             return True
@@ -459,13 +484,21 @@ class ParticipantTracker:
         track.waiting_since = None
         return False
 
+    def _clearly_someone_else(self, track: Track, look: Signature) -> bool:
+        """Whether ``look`` is too far from the track's to be their person (`other_person`),
+        where no other followed face shares their area."""
+        if track.signature is None:
+            return False
+        own = distance(track.signature, look)
+        return own > self.config.other_person and not self._shares_area(track)
+
     def _looks_like_someone_else(self, track: Track, look: Signature) -> bool:
         config = self.config
         if track.signature is None:
             return False
-        own = distance(track.signature, look)
-        if own > config.other_person and not self._shares_area(track):
+        if self._clearly_someone_else(track, look):
             return True
+        own = distance(track.signature, look)
         if own <= config.same_person:
             return False
         # Only someone not seen elsewhere right now can be here: in a meeting room four
@@ -491,9 +524,10 @@ class ParticipantTracker:
 
     def _drop_duplicates(self) -> list[Track]:
         """Forget each confirmed track on a face an older one follows, and each face not
-        yet confirmed on a face a confirmed one follows (unless that one's fit shrank onto
-        part of it: the new one then takes over once confirmed, with the older one's id
-        unless the two clearly look like two people); returns them.
+        yet confirmed on a face a confirmed one follows; returns them. Unless the older
+        one's fit shrank onto part of the face (the newer takes over, with the older one's
+        id), or the two clearly look like two people: the older fit was then left on
+        someone else's face, and its person departs.
 
         Two tracks are on one face when their faces' centres lie in one area (a tile, or
         the whole scene) and the smaller box lies mostly inside the larger
@@ -520,12 +554,14 @@ class ParticipantTracker:
             if older is None:
                 kept.append(track)
                 continue
-            if _shrunk_onto(older, track, cfg.shrunk_area):
+            left_over = _clearly_other(older, track, cfg.other_person)
+            if left_over or _shrunk_onto(older, track, cfg.shrunk_area):
                 kept[kept.index(older)] = track
                 dropped.append(older)
-                if _clearly_other(older, track, cfg.other_person):
-                    # The fit was left on someone else's face (tiles that moved): its
-                    # person is elsewhere, and may take their id back there.
+                if left_over:
+                    # The older fit was left on someone else's face (tiles that moved, a
+                    # strip that shifted by one): its person is elsewhere, and may take
+                    # their id back there. The newer was confirmed from these pixels.
                     log.debug(
                         "%s at %s left on the face of someone else, %s at %s: %s departs",
                         older.id, older.box.as_list(0), track.id, track.box.as_list(0), older.id,
