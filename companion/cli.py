@@ -202,12 +202,29 @@ def _add_bench_command(commands: _Commands) -> None:
         "1600x900 screen); with --screen, the page is meant for that screen",
     )
     zoo.add_argument(
+        "--scale",
+        type=_scale,
+        metavar="F",
+        help="draw the pages at this device scale factor (2: a HiDPI monitor at 200%%; "
+        "default: the page's own, 1 for an HTML file)",
+    )
+    zoo.add_argument(
         "--shots",
         type=Path,
         metavar="DIR",
         help="save a screenshot per page here, and companion's verbose log of the run (new "
         "participants, ids freed and taken back, duplicates dropped)",
     )
+
+
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0.5 <= value <= 4.0:
+        raise argparse.ArgumentTypeError(f"a scale factor from 0.5 to 4, got {text!r}")
+    return value
 
 
 def _window(text: str) -> tuple[int, int] | str:

@@ -337,6 +337,22 @@ def test_a_page_file_can_be_shown_maximized_on_a_larger_screen(tmp_path: Path) -
     assert in_window(page, "fullscreen", None).fullscreen
 
 
+def test_a_page_can_be_drawn_as_on_a_hidpi_monitor(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert find_page("gallery_5x5_4k").scale == 2.0
+    seen: list[float] = []
+
+    def fake_run(config: Any, progress: Any) -> dict[str, Any]:
+        seen.extend(page.scale for page in config.pages)
+        return {"pages": []}
+
+    monkeypatch.setattr("companion.bench.zoo.run.run_zoo", fake_run)
+    assert main(["bench", "--page", "gallery_2x2", "--scale", "1.5"]) == 0
+    assert seen == [1.5]
+    with pytest.raises(SystemExit) as stop:
+        main(["bench", "--page", "gallery_2x2", "--scale", "0"])
+    assert stop.value.code == 2
+
+
 def test_a_window_that_is_neither_a_size_nor_a_state_is_refused(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -357,7 +373,15 @@ def test_the_table_keeps_its_columns_under_long_page_names() -> None:
         "time_to_all_s": 0.9,
         "screen": [1600, 900],
     }
-    doc = {"pages": [{"page": "teams_light_large_speaker", **row}, {"page": "gallery_2x2", **row}]}
+    hidpi = {**row, "screen": [3840, 2160], "dpr": 2.0, "notes": ["a note"]}
+    doc = {
+        "pages": [
+            {"page": "teams_light_large_speaker", **row, "notes": ["a note"]},
+            {"page": "gallery_2x2", **hidpi},
+        ]
+    }
     head, _, long, short, _ = table(doc).splitlines()
     found = head.index("found") + len("found")
     assert long.index("8/8") + 3 == found == short.index("8/8") + 3
+    assert "3840x2160@2x" in short
+    assert long.index("a note") == head.index("note") == short.index("a note")

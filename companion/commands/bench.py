@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from companion.atomic import check_writable, check_writable_folder, write_json_atomic
@@ -80,6 +81,8 @@ def _zoo(args: argparse.Namespace) -> int:
     pages = pages_named(args.page)
     if args.window is not None:
         pages = [in_window(page, args.window, args.screen) for page in pages]
+    if args.scale is not None:
+        pages = [replace(page, scale=args.scale) for page in pages]
     config = ZooConfig(pages, seconds, args.screen, args.shots)
     doc = run_zoo(config, progress=lambda msg: say(f"companion: {msg}"))
     if args.json is not None:

@@ -154,6 +154,8 @@ class Browser:
             "--disable-features=Translate,MediaRouter",
             "--password-store=basic",
         ]
+        if page.scale != 1.0:
+            args.append(f"--force-device-scale-factor={page.scale:g}")
         if page.fullscreen:
             args.append("--start-fullscreen")
         elif page.maximized:

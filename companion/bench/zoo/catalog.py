@@ -35,6 +35,10 @@ class Page:
     """Chromium's full-screen mode (F11): no window frame, the page fills the screen."""
     media: tuple[int, int] = (640, 360)
     """Size of the prepared webcam media (16:9)."""
+    scale: float = 1.0
+    """Chromium's device scale factor: 2 is a HiDPI monitor at 200 %, every CSS pixel of
+    the page drawn as two by two screen pixels (the screen and window stay in screen
+    pixels)."""
 
     @property
     def path(self) -> Path:
@@ -101,6 +105,15 @@ PAGES: tuple[Page, ...] = (
     Page("pinned_speaker", "pinned_speaker.html", "Zoo Meet pinned speaker"),
     Page("gallery_2x2", "gallery_2x2.html", "Zoo gallery 2x2"),
     Page("gallery_5x5", "gallery_5x5.html", "Zoo gallery 5x5", media=_SMALL),
+    Page(
+        "gallery_5x5_4k",
+        "gallery_5x5.html",
+        "Zoo gallery 5x5 maximized 4K at 200%",
+        screen=(3840, 2160),
+        maximized=True,
+        media=_SMALL,
+        scale=2.0,
+    ),
     Page(
         "gallery_7x7",
         "gallery_7x7.html",

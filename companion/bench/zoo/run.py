@@ -282,7 +282,7 @@ def table(doc: dict[str, Any]) -> str:
     w = max([22, *(len(p["page"]) for p in doc["pages"])])
     head = (
         f"{'page':<{w}} {'found':>7} {'max':>4} {'false':>5} {'dup':>4} {'idsw':>4} "
-        f"{'t_all':>6}  screen      note"
+        f"{'t_all':>6}  {'screen':<12}  note"
     )
     rows = [head, "-" * len(head)]
     for p in doc["pages"]:
@@ -292,11 +292,13 @@ def table(doc: dict[str, Any]) -> str:
         t_all = "-" if p["time_to_all_s"] is None else f"{p['time_to_all_s']:.1f}"
         found = f"{p['faces_found']}/{p['faces_expected']}"
         screen = "x".join(str(v) for v in p["screen"])
+        if p.get("dpr", 1.0) != 1.0:
+            screen += f"@{p['dpr']:g}x"
         note = p.get("error") or "; ".join(p.get("notes", []))
         rows.append(
             f"{p['page']:<{w}} {found:>7} {p['faces_found_max']:>4} "
             f"{p['false_participants']:>5} {p['duplicates']:>4} {p['id_switches']:>4} "
-            f"{t_all:>6}  {screen:<10}  {note}"
+            f"{t_all:>6}  {screen:<12}  {note}"
         )
     rows.append(
         "found: faces found at the end / expected; max: most found at once; false: ids seen "
