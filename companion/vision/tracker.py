@@ -462,7 +462,7 @@ class ParticipantTracker:
             # Still learning their look, which is only added to, unless it is clearly
             # someone else's: a speaker view switched as its newest face was named, and
             # the look of the person shown next was learned as theirs.
-            if not self._clearly_someone_else(track, look):
+            if not self._clearly_someone_else(track, distance(track.signature, look)):
                 track.suspect = 0
                 track.looks_learned += 1
                 track.signature = blend(track.signature, look, 1.0 / track.looks_learned)
@@ -484,21 +484,18 @@ class ParticipantTracker:
         track.waiting_since = None
         return False
 
-    def _clearly_someone_else(self, track: Track, look: Signature) -> bool:
-        """Whether ``look`` is too far from the track's to be their person (`other_person`),
-        where no other followed face shares their area."""
-        if track.signature is None:
-            return False
-        own = distance(track.signature, look)
+    def _clearly_someone_else(self, track: Track, own: float) -> bool:
+        """Whether a look ``own`` from the track's is too far to be their person
+        (`other_person`), where no other followed face shares their area."""
         return own > self.config.other_person and not self._shares_area(track)
 
     def _looks_like_someone_else(self, track: Track, look: Signature) -> bool:
         config = self.config
         if track.signature is None:
             return False
-        if self._clearly_someone_else(track, look):
-            return True
         own = distance(track.signature, look)
+        if self._clearly_someone_else(track, own):
+            return True
         if own <= config.same_person:
             return False
         # Only someone not seen elsewhere right now can be here: in a meeting room four
