@@ -235,7 +235,7 @@ def score(
     result.false_ids = list(false_ids)
     result.false_participants = len(false_ids)
     settled = max((i for i, c in enumerate(counted) if not c.settling), default=None)
-    ends = [len(counted) - 1] if settled is None else [settled, len(counted) - 1]
+    ends = {len(counted) - 1} if settled is None else {settled, len(counted) - 1}
     per_tile = [_in_final(snapshots[i], counted[i], tiles, relayouts, final) for i in ends]
     result.per_tile_found = [max(found) for found in zip(*per_tile, strict=True)]
     result.found = sum(result.per_tile_found)
