@@ -442,6 +442,33 @@ def test_brow_lower_reads_the_gap_and_the_whole_brow(
     assert bool(intensities(x, rest, Units())[C["brow_lower"]] >= 1.0) is lowered
 
 
+@pytest.mark.parametrize(
+    ("rise", "smiling", "lowered"),
+    [
+        (1.2, False, True),  # the brow-down score well over its own rest: drawn brows
+        (0.8, False, False),  # a smaller rise of a compressed score: not on its own
+        (1.2, True, False),  # a broad smile's cheeks pull the brows down: not a lowering
+    ],
+)
+def test_a_large_rise_of_the_brow_down_score_is_a_lowering_whatever_the_landmarks(
+    rise: float, smiling: bool, lowered: bool
+) -> None:
+    # the landmarks barely move (a face the landmark network does not know well)
+    units = Units()
+    rest = _rest()
+    rest[M["bs_brow_down"]] = 0.08
+    x = rest.copy()
+    x[M["brow_gap"]] -= 0.3 * units.brow_gap
+    x[M["bs_brow_down"]] += rise * units.brow_down_score
+    if smiling:
+        x[M["bs_smile"]] += 2 * units.smile
+        x[M["corner_lift"]] += 2 * units.corner_rise
+    intensity = intensities(x, rest, units)[C["brow_lower"]]
+    assert bool(intensity >= 1.0) is lowered
+    if not smiling:
+        assert intensity == pytest.approx(max(rise, 0.15))
+
+
 def test_units_are_at_least_the_persons_resting_spread() -> None:
     # the same frown against a still face and against a face whose brows moved 2.5 times a
     # clear movement while at rest (an animated talker): only the first is a clear movement

@@ -100,6 +100,17 @@ def test_brief_brow_lowering(clip: ClipFinder) -> None:
     assert _overlaps(found, 17.2, 17.43) and _overlaps(found, 24.43, 24.63)
 
 
+def test_frown_held_after_a_wink_in_the_warm_up(clip: ClipFinder) -> None:
+    # liveportrait_d3 (validation): a wink in the first second, then a clear frown with
+    # pressed lips held 3.60-5.80 s (label, clear); the landmarks show the frown at 0.9 of
+    # a clear lowering, MediaPipe's brow-down score rises by more than its unit (0.08-0.15
+    # at rest, 0.4-0.72 in the frown)
+    person = _person(clip("liveportrait_d3.mp4"), 0.0, 7.0)
+    found = _found(person, "brow_lower")
+    assert _overlaps(found, 3.6, 5.8)
+    assert _outside(found, (0.2, 0.67), (3.6, 5.8)) == []
+
+
 def test_no_brow_lower_on_raised_brows(clip: ClipFinder) -> None:
     # mead_eamm_happy: smiling speech with frequent whole-brow raises (labelled neutral);
     # brows coming back down from a raise are not drawn down

@@ -42,7 +42,7 @@ CUES: tuple[str, ...] = (
 C: dict[str, int] = {name: i for i, name in enumerate(CUES)}
 
 CUE_MEASURES: dict[str, tuple[str, ...]] = {
-    "brow_lower": ("brow_gap", "brow_inner_h", "brow_mid_h", "brow_outer_h"),
+    "brow_lower": ("brow_gap", "brow_inner_h", "brow_mid_h", "brow_outer_h", "bs_brow_down"),
     "lip_press": (
         "lip_red",
         "lip_gap",
@@ -79,6 +79,9 @@ class Units:
     """Inner brow ends drawn together."""
     brow_drop: float = 0.04
     """Brows lowered towards the eyes (inner end, middle and outer end averaged)."""
+    brow_down_score: float = 0.35
+    """MediaPipe's brow-down score risen this far over the person's own: a clear lowering,
+    whatever the landmarks show (the score is compressed, so only a large rise counts)."""
     brow_rise: float = 0.05
     brow_tilt: float = 0.04
     lip_thin: float = 0.15
@@ -156,7 +159,11 @@ def intensities(
     # averaged over inner end, middle and outer end so that no one landmark pair decides.
     heights = ("brow_inner_h", "brow_mid_h", "brow_outer_h")
     drop = sum(fall(name, u.brow_drop) for name in heights) / len(heights)
-    out[C["brow_lower"]] = (fall("brow_gap", u.brow_gap) + drop) / 2
+    drawn = (fall("brow_gap", u.brow_gap) + drop) / 2
+    # The landmark network moves the brows of faces it does not know less than they move:
+    # a clear frown can read under a unit there while MediaPipe's brow-down score, which
+    # barely moves for most lowerings, jumps several times its resting value.
+    out[C["brow_lower"]] = max(drawn, rise("bs_brow_down", u.brow_down_score))
 
     if x[M["lip_gap"]] < u.lips_closed:
         # Pressed lips and pulled-down corners are judged on a closed mouth, against the

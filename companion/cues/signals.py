@@ -50,7 +50,7 @@ MEASURES: tuple[str, ...] = (
     "bs_blink",
     "bs_look_down",
     "bs_sneer",
-    "bs_brow_down",  # read by the self-tape review; too compressed for the brow_lower cue
+    "bs_brow_down",  # compressed: only a large rise counts towards brow_lower
     "bs_squint_r",  # eyeSquintRight (a one-sided smile narrows one eye)
     "bs_squint_l",  # eyeSquintLeft
     "gaze_side",  # eye-look scores, sideways: towards the person's left positive, -1 to 1
