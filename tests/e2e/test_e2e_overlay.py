@@ -23,8 +23,9 @@ from typing import Any
 import mss
 import mss.tools
 import pytest
-from xhelpers import XServer, start_python, stop
+from xhelpers import XServer, start_python
 
+from companion.bench.zoo.xserver import stop_process
 from companion.capture.windows import WindowInfo
 from companion.capture.windows.x11 import X11Lister
 from companion.settings import Settings, save_settings
@@ -191,6 +192,6 @@ def test_companion_follows_a_meeting_window_and_prompts(
         assert companion.wait(timeout=RUN_SECONDS + 30) == 0
     finally:
         if companion is not None:
-            stop(companion)
-        stop(player)
+            stop_process(companion)
+        stop_process(player)
         lister.close()

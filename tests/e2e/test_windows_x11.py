@@ -10,8 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from xhelpers import XServer, start_python, stop
+from xhelpers import XServer, start_python
 
+from companion.bench.zoo.xserver import stop_process
 from companion.capture.screen import MASK_RGB, ScreenGrabber
 from companion.capture.windows.x11 import X11Lister
 from companion.model import Box
@@ -79,7 +80,7 @@ def test_lists_follows_and_captures_a_real_window(
             lambda: any(w.minimized for w in lister.windows() if w.title == "Zoom Meeting"),
         )
     finally:
-        stop(window)
+        stop_process(window)
         lister.close()
     fresh = X11Lister(xserver.display)
     try:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from companion.bench.zoo.xserver import xvfb_with_wm
 from companion.ui.qtenv import CV2_QT_VARIABLES
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -71,66 +72,12 @@ def child_env(display: str) -> dict[str, str]:
 
 def xserver_running(tmp_path: Path) -> Iterator[XServer]:
     """Xvfb on a free display number with openbox running; both stopped afterwards."""
-    xvfb = _need("Xvfb")
-    openbox = _need("openbox")
-    read_fd, write_fd = os.pipe()
-    size = f"{SCREEN[0]}x{SCREEN[1]}x24"
-    server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", size, "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    wm: subprocess.Popen[bytes] | None = None
-    try:
-        with os.fdopen(read_fd) as pipe:
-            number = pipe.readline().strip()
-        if not number:
-            pytest.fail("Xvfb did not start")
-        display = f":{number}"
-        env = child_env(display)
+    for tool in ("Xvfb", "openbox"):
+        _need(tool)
+    with xvfb_with_wm(SCREEN) as display:
+        env = child_env(display.name)
         env["HOME"] = str(tmp_path)
-        x = XServer(display, env, SCREEN)
-        # openbox once failed to come up within 20 s in CI; a fresh start is cheap.
-        for _ in range(3):
-            wm = subprocess.Popen(
-                [openbox], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline and wm.poll() is None:
-                if _has_window_manager(display):
-                    break
-                time.sleep(0.2)
-            if _has_window_manager(display):
-                break
-            wm.terminate()
-            wm.wait(timeout=10)
-        else:
-            pytest.fail("openbox did not start in three tries")
-        yield x
-    finally:
-        for proc in (wm, server):
-            if proc is not None and proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-
-
-def _has_window_manager(display: str) -> bool:
-    from Xlib import display as xdisplay
-
-    try:
-        conn = xdisplay.Display(display)
-    except Exception:
-        return False
-    try:
-        atom = conn.intern_atom("_NET_SUPPORTING_WM_CHECK")
-        return conn.screen().root.get_full_property(atom, 0) is not None
-    finally:
-        conn.close()
+        yield XServer(display.name, env, SCREEN)
 
 
 def start_python(
@@ -145,14 +92,3 @@ def start_python(
         stderr=out,
         text=True,
     )
-
-
-def stop(proc: subprocess.Popen[str]) -> None:
-    """End a child process started by a test."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()

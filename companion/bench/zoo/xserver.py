@@ -10,10 +10,15 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from companion.errors import InputError
 
 WM_WAIT_S = 20.0
+"""How long one start of openbox may take to show on the display."""
+WM_TRIES = 3
+"""openbox has, rarely, not come up at all on a fresh Xvfb (once in CI, once in a bench
+run); a fresh start is cheap, so it gets this many."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ def display_for(size: tuple[int, int]) -> Iterator[Display]:
     if current:
         yield Display(current, screen_size(current), started=False)
         return
-    with _xvfb(size) as display:
+    with xvfb_with_wm(size) as display:
         yield display
 
 
@@ -61,7 +66,9 @@ def _tool(name: str) -> str:
 
 
 @contextlib.contextmanager
-def _xvfb(size: tuple[int, int]) -> Iterator[Display]:
+def xvfb_with_wm(size: tuple[int, int]) -> Iterator[Display]:
+    """Xvfb on a free display number at ``size``, with openbox running on it; both are
+    stopped afterwards. `InputError` when either is missing or does not start."""
     xvfb, openbox = _tool("Xvfb"), _tool("openbox")
     read_fd, write_fd = os.pipe()
     screen = f"{size[0]}x{size[1]}x24"
@@ -90,25 +97,44 @@ def _xvfb(size: tuple[int, int]) -> Iterator[Display]:
             raise InputError("Xvfb did not start")
         name = f":{number}"
         env = {**os.environ, "DISPLAY": name, "HOME": home.name}
-        wm = subprocess.Popen(
-            [openbox], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + WM_WAIT_S
-        while not has_window_manager(name):
-            if time.monotonic() > deadline:
-                raise InputError("openbox did not start on the Xvfb display")
-            time.sleep(0.2)
+        for _ in range(WM_TRIES):
+            wm = subprocess.Popen(
+                [openbox], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            if _wait_for_wm(name, wm):
+                break
+            stop_process(wm)
+        else:
+            raise InputError(f"openbox did not start on the Xvfb display in {WM_TRIES} tries")
         yield Display(name, size, started=True)
     finally:
         for proc in (wm, server):
-            if proc is not None and proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            if proc is not None:
+                stop_process(proc)
         home.cleanup()
+
+
+def _wait_for_wm(name: str, wm: subprocess.Popen[bytes]) -> bool:
+    """Whether a window manager shows on display ``name`` before ``wm`` exits or
+    `WM_WAIT_S` passes."""
+    deadline = time.monotonic() + WM_WAIT_S
+    while time.monotonic() < deadline and wm.poll() is None:
+        if has_window_manager(name):
+            return True
+        time.sleep(0.2)
+    return has_window_manager(name)
+
+
+def stop_process(proc: subprocess.Popen[Any]) -> None:
+    """End a child process: terminate, then kill it if it is still there after 10 s."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def has_window_manager(name: str) -> bool:
