@@ -7,6 +7,7 @@ Times are seconds: monotonic capture time for live sources, video time for files
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -186,9 +187,9 @@ class Face:
         if self.blendshapes.shape != (len(BLENDSHAPE_NAMES),):
             raise ValueError(f"face blendshapes must be (52,), got {self.blendshapes.shape}")
 
-    @property
+    @cached_property
     def box(self) -> Box:
-        """The tight box around the landmarks."""
+        """The tight box around the landmarks (measured once: the pipeline asks often)."""
         xy = self.landmarks[:, :2]
         x0, y0 = (float(v) for v in xy.min(axis=0))
         x1, y1 = (float(v) for v in xy.max(axis=0))
