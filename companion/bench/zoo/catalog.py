@@ -85,6 +85,20 @@ PAGES: tuple[Page, ...] = (
         "teams_light_large_speaker.html",
         "Zoo Teams light large speaker",
     ),
+    Page(
+        "teams_together",
+        "teams_together.html",
+        "Zoo Teams together mode maximized 1080p",
+        screen=(1920, 1080),
+        maximized=True,
+    ),
+    Page(
+        "meet_phones_3x2",
+        "meet_phones_3x2.html",
+        "Zoo Meet phones 3x2 maximized 1080p",
+        screen=(1920, 1080),
+        maximized=True,
+    ),
     Page("zoom_gallery_4x4", "zoom_gallery_4x4.html", "Zoo Zoom gallery 4x4"),
     Page(
         "zoom_gallery_6x5",
