@@ -30,8 +30,10 @@ class EventParams:
     """Intensity below which an event is over (after ``merge_gap_s``)."""
     min_duration_s: float = 0.15
     """Onset to offset at least this long; shorter is a flicker."""
-    merge_gap_s: float = 0.2
-    """A dip below ``off`` shorter than this joins the bursts on either side."""
+    merge_gap_s: float = 0.25
+    """A dip below ``off`` shorter than this joins the bursts on either side (a quarter of
+    a second: the landmarks of one movement dip for up to seven frames at 30 a second;
+    chosen on the tune clips, see docs/benchmarks.md)."""
     max_duration_s: float | None = None
     """Longer events are dropped (a blink that lasts 2 s is eyes closed, not a blink)."""
     needs_onset: bool = True

@@ -33,7 +33,7 @@ SEARCH: Mapping[str, tuple[float, ...]] = {
     "on": (0.8, 1.0, 1.2),
     "off_ratio": (0.5, 0.6, 0.75),
     "min_duration_s": (0.1, 0.15, 0.2),
-    "merge_gap_s": (0.1, 0.2, 0.35, 0.5),
+    "merge_gap_s": (0.1, 0.2, 0.25, 0.35, 0.5),
     "calm_fraction": (0.5, 0.65, 0.8),
     "brow_scale": (0.75, 1.0, 1.3),
     "lip_scale": (0.75, 1.0, 1.3),
