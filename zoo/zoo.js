@@ -43,6 +43,57 @@
     });
   }
 
+  // The call window's own controls, the same on every page of one client: a page names
+  // them (data-zoo-chrome) and this script draws them, before the clock is set.
+  const CHROME = {
+    meet:
+      '<div class="meeting"><span data-clock></span><span class="sep">|</span>' +
+      '<span data-zoo-meeting></span></div>' +
+      '<div class="controls">' +
+      '<div class="btn"><span class="glyph-mic"></span></div>' +
+      '<div class="btn"><span class="glyph-cam"></span></div>' +
+      '<div class="btn">CC</div>' +
+      '<div class="btn">&#9786;</div>' +
+      '<div class="btn">&#8679;</div>' +
+      '<div class="btn"><span class="glyph-dots">...</span></div>' +
+      '<div class="btn end"></div>' +
+      "</div>" +
+      '<div class="side"><span class="round"></span><span></span><span></span>' +
+      '<span class="round"></span></div>',
+    teams:
+      '<div class="timer"><span class="shield"></span><span data-clock></span></div>' +
+      '<div class="tool"><i></i>Chat</div>' +
+      '<div class="tool"><i class="round"></i>People</div>' +
+      '<div class="tool"><i></i>Raise</div>' +
+      '<div class="tool"><i class="round"></i>React</div>' +
+      '<div class="tool"><i></i>View</div>' +
+      '<div class="tool"><i></i>More</div>' +
+      '<div class="tool split"><i></i>Camera</div>' +
+      '<div class="tool"><i class="round"></i>Mic</div>' +
+      '<div class="tool"><i></i>Share</div>' +
+      '<div class="leave">Leave</div>',
+    zoom:
+      '<div class="tb"><i></i>Mute</div>' +
+      '<div class="tb"><i></i>Stop Video</div>' +
+      '<div class="gap"></div>' +
+      '<div class="tb"><i class="round"></i>Participants</div>' +
+      '<div class="tb"><i></i>Chat</div>' +
+      '<div class="tb share"><i></i>Share Screen</div>' +
+      '<div class="tb"><i class="round"></i>Record</div>' +
+      '<div class="tb"><i></i>Reactions</div>' +
+      '<div class="gap"></div>' +
+      '<div class="end">End</div>',
+  };
+
+  function chrome() {
+    document.querySelectorAll("[data-zoo-chrome]").forEach(function (el) {
+      el.innerHTML = CHROME[el.dataset.zooChrome] || "";
+      el.querySelectorAll("[data-zoo-meeting]").forEach(function (m) {
+        m.textContent = el.dataset.meeting || "";
+      });
+    });
+  }
+
   function clock() {
     const now = new Date();
     const text = now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
@@ -97,6 +148,7 @@
 
   function start() {
     build();
+    chrome();
     document.querySelectorAll("video").forEach(function (v) {
       v.muted = true;
       const p = v.play();
