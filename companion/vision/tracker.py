@@ -697,7 +697,9 @@ class ParticipantTracker:
         cfg = self.config
         if best <= same and runner_up - best >= cfg.reid_margin:
             return True
-        return best <= cfg.other_person and best <= cfg.reid_ratio * runner_up < math.inf
+        if not math.isfinite(runner_up):
+            return False
+        return best <= min(cfg.other_person, cfg.reid_ratio * runner_up)
 
     def _refresh(self, track: Track, seen: Sighting, t: float) -> None:
         if seen.area is not None:
