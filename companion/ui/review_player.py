@@ -1,9 +1,8 @@
 """Replay your own recording moment by moment: ``companion review VIDEO --player``.
 
-The video is decoded with OpenCV (sequential reads while playing, a seek only on a jump),
-so no Qt multimedia back end is needed. The moments of the review sit as marks on a
-timeline under the picture; the panel beside it says what moved in the current moment and
-which movements are under way at this very frame.
+The video plays in a `companion.ui.frame_player.FramePlayer`. The moments of the review
+sit as marks on a timeline under the picture; the panel beside it says what moved in the
+current moment and which movements are under way at this very frame.
 
 Keys: Space play or pause · N / P next or previous moment · S replay the current moment
 at quarter speed · Right / Left one frame forward or back · L loop on or off ·
@@ -12,38 +11,20 @@ Home back to the start · Esc close.
 
 from __future__ import annotations
 
-import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+from PyQt6.QtCore import QRectF, Qt, pyqtSignal
+from PyQt6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
+from PyQt6.QtWidgets import QApplication, QLabel, QSizePolicy, QWidget
 
-import cv2
-import numpy as np
-from PyQt6.QtCore import QRectF, Qt, QTimer, pyqtSignal
-from PyQt6.QtGui import (
-    QCloseEvent,
-    QColor,
-    QImage,
-    QKeyEvent,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QPixmap,
-    QResizeEvent,
-)
-from PyQt6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
-
-from companion.errors import InputError
-from companion.model import CueEvent, RGBImage
+from companion.model import CueEvent
 from companion.review import wording
 from companion.review.moments import Moment
 from companion.review.report import Review
+from companion.ui.frame_player import FramePlayer
 from companion.ui.qtenv import scrub_cv2_qt_paths
-
-log = logging.getLogger(__name__)
 
 SLOW = 0.25
 """Replay speed of a moment."""
@@ -53,37 +34,6 @@ KEYS_HELP = (
     "Space play/pause · N/P next/previous moment · S replay at 1/4 speed · "
     "→/← one frame · L loop · Home start · Esc close"
 )
-
-
-class FrameReader:
-    """Frames of a video file by index, as RGB arrays; reading on from the last is cheap."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        if not self.path.is_file():
-            raise InputError(f"{self.path}: no such file")
-        self._capture = cv2.VideoCapture(str(self.path))
-        if not self._capture.isOpened():
-            raise InputError(f"{self.path}: not a readable video")
-        fps = float(self._capture.get(cv2.CAP_PROP_FPS))
-        self.fps = fps if np.isfinite(fps) and 0 < fps < 1000 else 30.0
-        self.count = max(1, int(self._capture.get(cv2.CAP_PROP_FRAME_COUNT)))
-        self._next = 0
-
-    def read(self, index: int) -> RGBImage | None:
-        """Frame ``index`` (0-based), or None past the end."""
-        if index != self._next:
-            self._capture.set(cv2.CAP_PROP_POS_FRAMES, index)
-        ok, bgr = self._capture.read()
-        self._next = index + 1
-        if not ok or bgr is None:
-            self.count = min(self.count, max(1, index))
-            return None
-        return np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
-
-    def close(self) -> None:
-        """Release the decoder."""
-        self._capture.release()
 
 
 class MomentTimeline(QWidget):
@@ -130,11 +80,8 @@ class MomentTimeline(QWidget):
         self.seek_requested.emit(min(max(share, 0.0), 1.0) * self.duration_s)
 
 
-class ReviewPlayer(QWidget):
+class ReviewPlayer(FramePlayer):
     """The video, its moments on a timeline, and what moved beside it."""
-
-    position_changed = pyqtSignal(int)
-    """Emitted with the frame index after every frame shown."""
 
     def __init__(
         self,
@@ -143,21 +90,11 @@ class ReviewPlayer(QWidget):
         events: Sequence[CueEvent] = (),
         lead_s: float = LEAD_S,
     ) -> None:
-        super().__init__()
+        super().__init__(video)
         self.lead_s = lead_s
-        self.reader = FrameReader(video)
         self.moments = sorted(moments, key=lambda m: m.start)
         self.events = list(events)
-        self.fps = self.reader.fps
-        self.index = 0
-        self.speed = 1.0
-        self.loop = False
-        self.playing = False
-        self.replay_range: tuple[int, int] | None = None
         self.selected: int | None = None
-        self._image: RGBImage | None = None
-        self.timer = QTimer(self)
-        self.timer.timeout.connect(self._tick)
         self._build(video)
         self.seek_frame(0)
 
@@ -165,14 +102,7 @@ class ReviewPlayer(QWidget):
 
     def _build(self, video: Path) -> None:
         self.setWindowTitle(f"Companion review: {video.name}")
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.video_label = QLabel()
-        self.video_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.video_label.setMinimumSize(480, 360)
-        self.video_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.video_label.setStyleSheet("background: #000;")
-        duration = self.reader.count / self.fps
-        self.timeline = MomentTimeline(duration, self.moments)
+        self.timeline = MomentTimeline(self.duration_s, self.moments)
         self.timeline.seek_requested.connect(self.seek_time)
         self.status_label = QLabel()
         self.title_label = QLabel()
@@ -187,68 +117,19 @@ class ReviewPlayer(QWidget):
         keys = QLabel(KEYS_HELP)
         keys.setWordWrap(True)
         keys.setStyleSheet("color: #4a5568;")
-        panel = QVBoxLayout()
-        for widget in (
-            self.title_label,
-            self.when_label,
-            self.moved_label,
-            self.tip_label,
-            self.now_label,
-        ):
-            panel.addWidget(widget)
-        panel.addStretch(1)
-        panel.addWidget(self.status_label)
-        panel.addWidget(keys)
-        side = QWidget()
-        side.setLayout(panel)
-        side.setFixedWidth(300)
-        left = QVBoxLayout()
-        left.addWidget(self.video_label, 1)
-        left.addWidget(self.timeline)
-        row = QHBoxLayout(self)
-        row.addLayout(left, 1)
-        row.addWidget(side)
-        self.resize(1040, 600)
-
-    # Position
-
-    @property
-    def frame(self) -> RGBImage | None:
-        """The RGB pixels of the frame shown."""
-        return self._image
-
-    @property
-    def t(self) -> float:
-        """Video time of the frame shown."""
-        return self.index / self.fps
-
-    def frame_of(self, t: float) -> int:
-        """The frame index at time ``t``, within the video."""
-        return min(max(round(t * self.fps), 0), self.reader.count - 1)
-
-    def seek_time(self, t: float) -> None:
-        """Show the frame at ``t`` and stop playing."""
-        self.pause()
-        self.replay_range = None
-        self.seek_frame(self.frame_of(t))
-
-    def seek_frame(self, index: int) -> bool:
-        """Show frame ``index``; False when it could not be decoded."""
-        index = min(max(index, 0), self.reader.count - 1)
-        rgb = self.reader.read(index)
-        if rgb is None:
-            return False
-        self.index = index
-        self._image = rgb
-        self._show_image()
-        self._update_panel()
-        self.position_changed.emit(index)
-        return True
-
-    def step(self, frames: int) -> None:
-        """Pause and move ``frames`` frames forward (negative: back)."""
-        self.pause()
-        self.seek_frame(self.index + frames)
+        self.lay_out(
+            self.timeline,
+            (
+                self.title_label,
+                self.when_label,
+                self.moved_label,
+                self.tip_label,
+                self.now_label,
+            ),
+            (self.status_label, keys),
+            300,
+            (1040, 600),
+        )
 
     # Moments
 
@@ -306,67 +187,10 @@ class ReviewPlayer(QWidget):
         self.replay_range = (first, last)
         self.play(SLOW)
 
-    # Playing
-
-    def play(self, speed: float = 1.0) -> None:
-        """Play on from the current frame at ``speed`` times normal."""
-        self.speed = speed
-        self.playing = True
-        self.timer.start(max(1, round(1000 / (self.fps * speed))))
-        self._update_status()
-
-    def pause(self) -> None:
-        """Stop on the current frame."""
-        self.playing = False
-        self.timer.stop()
-        self._update_status()
-
-    def toggle_play(self) -> None:
-        """Play at normal speed, or pause."""
-        if self.playing:
-            self.pause()
-        else:
-            self.replay_range = None
-            if self.index >= self.reader.count - 1:
-                self.seek_frame(0)
-            self.play(1.0)
-
-    def toggle_loop(self) -> None:
-        """Loop the replayed moment (or the whole video), or stop looping."""
-        self.loop = not self.loop
-        self._update_status()
-
-    def _tick(self) -> None:
-        first, last = self.replay_range or (0, self.reader.count - 1)
-        nxt = self.index + 1
-        if nxt > last:
-            if self.loop:
-                self.seek_frame(first)
-            else:
-                self.pause()
-            return
-        if not self.seek_frame(nxt):
-            if self.loop:
-                self.seek_frame(first)
-            else:
-                self.pause()
-
     # Display
 
-    def _show_image(self) -> None:
-        rgb = self._image
-        if rgb is None:
-            return
-        h, w = rgb.shape[:2]
-        image = QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-        pixmap = QPixmap.fromImage(image).scaled(
-            self.video_label.size(),
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
-        self.video_label.setPixmap(pixmap)
-
-    def _update_panel(self) -> None:
+    def refresh(self) -> None:
+        """The moment under way, what moves at this frame, and the play state."""
         t = self.t
         current = self.moment_at(t)
         self.timeline.set_position(t, current)
@@ -436,15 +260,6 @@ class ReviewPlayer(QWidget):
             super().keyPressEvent(event)
             return
         action()
-
-    def resizeEvent(self, event: QResizeEvent | None) -> None:  # noqa: N802 (Qt's name)
-        """Fit the picture to the new size."""
-        self._show_image()
-
-    def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802 (Qt's name)
-        """Stop and release the decoder."""
-        self.timer.stop()
-        self.reader.close()
 
 
 def show_player(video: Path, review: Review) -> int:
