@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_bench_command(commands)
     _add_live_commands(commands)
     _add_review_command(commands)
+    _add_label_command(commands)
     return parser
 
 
@@ -332,6 +333,42 @@ def _add_review_command(commands: _Commands) -> None:
         action="store_true",
         help="open the replay player (writes the report only when --out is given)",
     )
+
+
+def _add_label_command(commands: _Commands) -> None:
+    label = commands.add_parser(
+        "label",
+        help="label a clip's movements frame by frame (companion.labels/1 for companion eval)",
+        description="Open a player that marks each movement's first and last frame for each "
+        "person of the clip and writes the companion.labels/1 file that companion eval reads, "
+        "after every change. An existing file is opened again to go on with.",
+    )
+    label.add_argument("video", type=Path, help="the clip (mp4, mov, mpg, gif, ...)")
+    label.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="labels file (default: <video file name>.json in the current folder)",
+    )
+    label.add_argument(
+        "--cues",
+        type=_cue_list,
+        metavar="CUE,CUE",
+        help="the cues to label, keys 1-9 in this order (default: brow_lower, lip_press, "
+        "mouth_corners_down, inner_brow_raise, smile)",
+    )
+
+
+def _cue_list(text: str) -> tuple[str, ...]:
+    from companion.cues.scoring import CUES
+
+    cues = tuple(c.strip() for c in text.split(",") if c.strip())
+    unknown = [c for c in cues if c not in CUES]
+    if unknown or not 0 < len(cues) <= 9 or len(set(cues)) < len(cues):
+        raise argparse.ArgumentTypeError(
+            f"expected one to nine different cues of: {', '.join(CUES)}"
+        )
+    return cues
 
 
 def run() -> int:

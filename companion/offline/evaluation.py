@@ -351,16 +351,19 @@ def _read_schema_file(path: Path, schema: str, what: str) -> dict[str, Any]:
     return doc
 
 
+def read_labels(path: Path) -> dict[str, Any]:
+    """One `companion.labels/1` file, checked to name its clip, cues and participants."""
+    doc = _read_schema_file(path, LABELS_SCHEMA, "labels file")
+    for key in ("source", "labeled_cues", "participants"):
+        if key not in doc:
+            raise InputError(f"{path}: missing {key!r}")
+    return doc
+
+
 def _load_folder(folder: Path) -> list[tuple[dict[str, Any], Path]]:
     if not folder.is_dir():
         raise InputError(f"{folder}: labels folder not found")
-    docs = []
-    for path in sorted(folder.glob("*.json")):
-        doc = _read_schema_file(path, LABELS_SCHEMA, "labels file")
-        for key in ("source", "labeled_cues", "participants"):
-            if key not in doc:
-                raise InputError(f"{path}: missing {key!r}")
-        docs.append((doc, path))
+    docs = [(read_labels(path), path) for path in sorted(folder.glob("*.json"))]
     if not docs:
         raise InputError(f"{folder}: no labels files (*.json)")
     return docs
