@@ -210,6 +210,12 @@ def _add_bench_command(commands: _Commands) -> None:
         "default: the page's own, 1 for an HTML file)",
     )
     zoo.add_argument(
+        "--tabs",
+        action="store_true",
+        help="open the pages in a browser window with its tab strip and address bar, as a "
+        "call in a browser tab (default: an app window with nothing above the page)",
+    )
+    zoo.add_argument(
         "--shots",
         type=Path,
         metavar="DIR",

@@ -83,6 +83,8 @@ def _zoo(args: argparse.Namespace) -> int:
         pages = [in_window(page, args.window, args.screen) for page in pages]
     if args.scale is not None:
         pages = [replace(page, scale=args.scale) for page in pages]
+    if args.tabs:
+        pages = [replace(page, tabs=True) for page in pages]
     config = ZooConfig(pages, seconds, args.screen, args.shots)
     doc = run_zoo(config, progress=lambda msg: say(f"companion: {msg}"))
     if args.json is not None:

@@ -5,7 +5,9 @@ attaches to the browser window by title, and its participants lines must find ev
 of the page, with no participant in a camera-off tile or the window's chrome and no face
 counted twice. ``meet_webcam_3x2_max`` is a maximized window on a 1920x1080 screen (faces
 of 100-220 px, filled 16:9 tiles, one tile a meeting room with four of about 35 px).
-``meet_webcam_3x2`` is the same page in a 1600x900 window: there the detector also sees a
+``meet_webcam_3x2_tab`` is that window as a browser's, its tab strip and address bar
+above the page, as Meet runs in a tab. ``meet_webcam_3x2`` is the same page in a 1600x900
+window: there the detector also sees a
 48 px face in the world map behind one talker, which the alive check must keep out (it
 came in as a second participant on his tile in 6 of 8 runs before its contrast rule).
 ``meet_join_leave`` reflows twice while companion runs (someone joins, someone leaves):
@@ -31,6 +33,7 @@ RUN_SECONDS = 12.0
 PAGES = (
     "meet_webcam_3x2",
     "meet_webcam_3x2_max",
+    "meet_webcam_3x2_tab",
     "meet_join_leave",
     "teams_light_2x2",
     "zoom_gallery_4x4",

@@ -4,8 +4,9 @@ The page's script logs ``ZOO {json}`` once a second and whenever a tile moves (t
 rectangles in viewport CSS pixels, how many videos play); chromium prints console
 messages on stderr with ``--enable-logging=stderr``, which goes to a log file read here.
 The window is found by its title with companion's X11 lister; the viewport sits at the
-bottom of its client area (chromium draws nothing above the page in ``--app`` mode, but an
-info bar would), so tiles map to screen pixels as
+bottom of its client area (chromium draws nothing above the page in ``--app`` mode, and
+its tab strip and address bar above it in a browser window), so tiles map to screen
+pixels as
 ``client + (client size - viewport size) + css * dpr``.
 """
 
@@ -144,7 +145,7 @@ class Browser:
             "--no-sandbox",
             "--test-type",  # no "unsupported command-line flag" bar above the page
             f"--user-data-dir={self._profile}",
-            f"--app={html.resolve().as_uri()}",
+            html.resolve().as_uri() if page.tabs else f"--app={html.resolve().as_uri()}",
             "--autoplay-policy=no-user-gesture-required",
             "--disable-gpu",
             "--no-first-run",
@@ -217,7 +218,8 @@ class Browser:
         return final
 
     def window(self, timeout: float = 20.0) -> WindowInfo:
-        """The page's window (found by its exact title)."""
+        """The page's window: its title is the page's, or, in a browser window, begins
+        with it (chromium adds its own name)."""
         from companion.capture.windows.x11 import X11Lister
 
         lister = X11Lister(self.display)
@@ -225,7 +227,10 @@ class Browser:
         try:
             while True:
                 for w in lister.windows():
-                    if w.title == self.page.title and not w.minimized:
+                    mine = w.title == self.page.title or (
+                        self.page.tabs and w.title.startswith(f"{self.page.title} - ")
+                    )
+                    if mine and not w.minimized:
                         return w
                 if time.monotonic() > deadline:
                     raise InputError(f"no window titled {self.page.title!r} appeared")

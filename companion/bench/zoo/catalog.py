@@ -39,6 +39,9 @@ class Page:
     """Chromium's device scale factor: 2 is a HiDPI monitor at 200 %, every CSS pixel of
     the page drawn as two by two screen pixels (the screen and window stay in screen
     pixels)."""
+    tabs: bool = False
+    """A browser window with its tab strip and address bar above the page, as Meet and
+    Teams run in a browser tab (False: an app window, nothing above the page)."""
 
     @property
     def path(self) -> Path:
@@ -55,6 +58,14 @@ PAGES: tuple[Page, ...] = (
         "Zoo Meet webcam 3x2 maximized 1080p",
         screen=(1920, 1080),
         maximized=True,
+    ),
+    Page(
+        "meet_webcam_3x2_tab",
+        "meet_webcam_3x2.html",
+        "Zoo Meet webcam 3x2 in a browser tab",
+        screen=(1920, 1080),
+        maximized=True,
+        tabs=True,
     ),
     Page(
         "meet_webcam_3x2_1440",
