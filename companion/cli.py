@@ -133,6 +133,14 @@ def _add_eval_command(commands: _Commands) -> None:
         "(letterbox, as Zoom)",
     )
     evaluate.add_argument(
+        "--gallery-run",
+        choices=("live", "analyze"),
+        default="live",
+        help="with --gallery: read the gallery as a call does (live, under the CPU budget; "
+        "the default) or as companion analyze reads a recorded gallery, every face on every "
+        "frame (analyze)",
+    )
+    evaluate.add_argument(
         "--early-movement",
         action="store_true",
         help="instead score each clip of one labelled person as if it started with that "

@@ -4,7 +4,8 @@ A single clip analysed on its own gives the cue engine a large face on every fra
 call the same face is 100-200 px in a tile and the scheduler, under its CPU budget,
 samples it 5-30 times a second. This puts each labelled clip with one labelled person in
 a tile of an N x N gallery (see `FILLS`), plays them all from the start, and runs what a
-call runs: the live pipeline (`PipelineConfig`, one core by default) and the cue engine.
+call runs: the live pipeline (`PipelineConfig`, one core by default) and the cue engine;
+or, as `companion analyze` reads a recorded gallery, the offline pipeline.
 Each tile's participants are then scored against its clip's labels, with the same rule
 as `companion eval`: their boxes are mapped back into the clip's own pixels, so a label
 pairs with the face found in its tile, and a second id on the same face (an id switch)
@@ -31,6 +32,9 @@ from companion.model import Box, Frame, RGBImage
 from companion.offline.analysis import Analysis, CueRecords, ParticipantRecord
 from companion.offline.evaluation import Report, evaluate
 
+RUNS = ("live", "analyze")
+"""How a gallery is read: see `GalleryEvalConfig.run`."""
+
 
 @dataclass(frozen=True)
 class GalleryEvalConfig:
@@ -44,10 +48,16 @@ class GalleryEvalConfig:
     """Frames captured per second of call time (each is stepped, none dropped)."""
     budget_cores: float = 1.0
     """The live scheduler's CPU budget."""
+    run: str = "live"
+    """``live``: the call's pipeline under its budget; ``analyze``: the offline pipeline
+    of `companion analyze`, every face on every frame (a recorded gallery analysed as
+    one video)."""
 
     def __post_init__(self) -> None:
         if self.fill not in FILLS:
             raise ValueError(f"fill must be one of {', '.join(FILLS)}: {self.fill!r}")
+        if self.run not in RUNS:
+            raise ValueError(f"run must be one of {', '.join(RUNS)}: {self.run!r}")
         if self.n < 1 or self.fps <= 0 or self.budget_cores <= 0:
             raise ValueError("n, fps and budget_cores must be positive")
 
@@ -148,8 +158,11 @@ def gallery_analyses(
             _Tile(clips_dir / str(doc["source"]), layout.tiles[i], config.fill, _duration(doc))
             for i, doc in enumerate(chunk)
         ]
-        pipeline_config = PipelineConfig()
-        pipeline_config.scheduler.budget_cores = config.budget_cores
+        if config.run == "analyze":
+            pipeline_config = PipelineConfig.offline()
+        else:
+            pipeline_config = PipelineConfig()
+            pipeline_config.scheduler.budget_cores = config.budget_cores
         pipeline = open_pipeline(pipeline_config)
         records = CueRecords(CueEngine(patterns=patterns))
         canvas = np.empty((config.height, config.width, 3), np.uint8)

@@ -46,8 +46,9 @@ def test_a_webcam_tile_is_filled_edge_to_edge_and_a_letterboxed_one_has_bars(
     assert (left == 0).all() if sides == "black" else (left > 100).all()
 
 
+@pytest.mark.parametrize("run", ["live", "analyze"])
 def test_each_tile_is_scored_against_its_own_clips_labels(
-    clip: ClipFinder, shared_data: Path
+    clip: ClipFinder, shared_data: Path, run: str
 ) -> None:
     names = ("videoretalking_face4.mp4", "grid_bbaf2n.mpg")  # a held frown; a calm talker
     docs = [json.loads((shared_data / "labels" / f"{n}.json").read_text()) for n in names]
@@ -55,7 +56,7 @@ def test_each_tile_is_scored_against_its_own_clips_labels(
     clip(names[1])
     patterns = load_rules(None)
     # two cores of budget: the live scheduler's share should not hang on a busy test machine
-    config = GalleryEvalConfig(n=2, width=960, height=540, budget_cores=2.0)
+    config = GalleryEvalConfig(n=2, width=960, height=540, budget_cores=2.0, run=run)
     analyses = gallery_analyses(docs, clips, patterns, config)
     assert set(analyses) == set(names)
     for doc in docs:
@@ -77,3 +78,19 @@ def test_eval_gallery_modes_do_not_mix(tmp_path: Path, shared_data: Path, clip: 
     args = ["eval", "--labels", str(labels), "--clips", str(clips)]
     assert main([*args, "--gallery", "2", "--early-movement"]) == 3
     assert main([*args, "--gallery", "0"]) == 3
+
+
+def test_eval_reads_a_gallery_as_analyze_would(
+    tmp_path: Path, shared_data: Path, clip: ClipFinder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    shutil.copy(shared_data / "labels" / "grid_bbaf2n.mpg.json", labels)
+    clips = clip("grid_bbaf2n.mpg").parent
+    args = ["eval", "--labels", str(labels), "--clips", str(clips), "--gallery", "1"]
+    assert main([*args, "--gallery-run", "analyze"]) == 0
+    out = capsys.readouterr().out
+    assert "offline pipeline (companion analyze), every face on every frame" in out
+    assert "neutral clips: 1" in out
+    with pytest.raises(ValueError, match="run must be one of live, analyze"):
+        GalleryEvalConfig(run="offline")

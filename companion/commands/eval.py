@@ -28,7 +28,7 @@ _TAKE_HEADING = (
 )
 _GALLERY_HEADING = (
     "gallery: the clips of one labelled person, {n}x{n} at {width}x{height} ({fill}), each "
-    "set in galleries of its own; live pipeline, {budget:g} core, {fps:g} frames a second"
+    "set in galleries of its own; {run}, {fps:g} frames a second"
 )
 
 
@@ -88,7 +88,7 @@ def _gallery(args: argparse.Namespace, split: Split) -> tuple[str, Report]:
 
     if args.gallery < 1:
         raise InputError(f"--gallery must be at least 1, got {args.gallery}")
-    config = GalleryEvalConfig(n=args.gallery, fill=args.gallery_fill)
+    config = GalleryEvalConfig(n=args.gallery, fill=args.gallery_fill, run=args.gallery_run)
     patterns = load_rules(args.rules)
     docs = load_labelled_clips(args.labels, args.clips)
     clips = []
@@ -106,7 +106,11 @@ def _gallery(args: argparse.Namespace, split: Split) -> tuple[str, Report]:
         width=config.width,
         height=config.height,
         fill=config.fill,
-        budget=config.budget_cores,
+        run=(
+            f"live pipeline, {config.budget_cores:g} core"
+            if config.run == "live"
+            else "offline pipeline (companion analyze), every face on every frame"
+        ),
         fps=config.fps,
     )
     return heading, Report(clips)
