@@ -429,3 +429,44 @@ def test_the_target_s_note_reaches_the_ui_while_watching() -> None:
     assert update is not None and update.frames == 1
     assert update.target == TargetState(WATCHING, region, window, note)
     assert note in update.target.describe()
+
+
+def test_someone_back_under_their_id_keeps_their_neutral_until_the_tracker_forgets_them(
+    clip: ClipPath,
+) -> None:
+    config = PipelineConfig.offline()
+    config.tracker.reid_memory_s = 6.0
+    engine = CueEngine()
+    session = LiveSession(open_pipeline(config), engine)
+    with VideoFileSource(clip("grid_bbaf2n.mpg")) as source:
+        frames = [f for f in source.frames() if f.t < 2.6]
+    blank = np.zeros_like(frames[0].pixels)
+
+    def play(start: float) -> list[str]:
+        ids: list[str] = []
+        for f in frames:
+            ids = [p.id for p in session.step(replace(f, t=start + f.t)).participants]
+        return ids
+
+    def away(start: float, seconds: float) -> float:
+        t, left = start, ()
+        while t < start + seconds:
+            left = session.step(replace(frames[0], pixels=blank, t=t)).participants
+            t += 0.04
+        assert left == ()  # gone from the participants by now
+        return t
+
+    assert play(0.0) == ["p1"]
+    assert engine.ready() == {"p1": True}
+    t = away(2.6, 3.0)  # gone, though not yet from the tracker's memory
+    assert engine.ready() == {"p1": True}
+    for f in frames:
+        back = [p.id for p in session.step(replace(f, t=t + f.t)).participants]
+        if back:
+            break
+    assert back == ["p1"]  # re-identified, within a second ...
+    assert f.t < 1.0
+    assert engine.reading("p1") is not None  # ... and read at once, against the neutral kept
+    t = away(t + f.t + 0.04, 9.0)  # longer than the tracker remembers anyone departed
+    assert "p1" not in engine.ready()
+    session.pipeline.close()

@@ -142,6 +142,10 @@ class LiveSession:
         self.settings = settings or Settings()
         self._boxes: dict[str, Box] = {}
         self._known: set[str] = set()
+        """Participants followed now."""
+        self._gone_since: dict[str, float] = {}
+        """Participants no longer followed, and since when: kept until they cannot come
+        back under their id (`_forget_gone`)."""
         self._last_t = -float("inf")
         self._tiles: tuple[Box, ...] = ()
         self.update_settings(self.settings)
@@ -152,7 +156,7 @@ class LiveSession:
         self._last_t = max(self._last_t, result.t)
         kept = result.participants
         self._boxes = {p.id: p.box for p in kept}
-        self._forget_gone(set(self._boxes))
+        self._forget_gone(set(self._boxes), result.t)
         events, clusters, prompt = self._cues(result, result.faces)
         seen = tuple(Seen(p.id, to_screen(p.box, frame)) for p in _by_id(kept))
         self._tiles = result.tiles if len(result.tiles) > 1 else ()
@@ -241,13 +245,30 @@ class LiveSession:
         self.prompter = open_prompter(self.settings)
         return tally
 
-    def _forget_gone(self, kept: set[str]) -> None:
-        for gone in self._known - kept:
-            if self.engine is not None:
-                self.engine.forget(gone)
-            if self.prompter is not None:
-                self.prompter.forget(gone)
+    def _forget_gone(self, kept: set[str], t: float) -> None:
+        """Forget the participants gone longer than the tracker remembers them
+        (`TrackerConfig.reid_memory_s`).
+
+        Until then the same person may come back under the same id (a face missed for a
+        while, an id freed at a strange look and taken back, a gallery that reflowed): they
+        keep their neutral, their open evidence and their pacing, as a recording's analysis
+        keeps them. Forgotten at once, such a person's neutral was learned again from
+        whatever their face did next, and their next card was not held back.
+        """
+        for pid in kept:
+            self._gone_since.pop(pid, None)
+        for pid in self._known - kept:
+            self._gone_since.setdefault(pid, t)
         self._known = set(kept)
+        memory = self.pipeline.config.tracker.reid_memory_s
+        for pid, since in list(self._gone_since.items()):
+            if t - since < memory:
+                continue
+            del self._gone_since[pid]
+            if self.engine is not None:
+                self.engine.forget(pid)
+            if self.prompter is not None:
+                self.prompter.forget(pid)
 
     def _cues(
         self, result: StepResult, faces: Mapping[str, Face]
