@@ -475,7 +475,15 @@ class ParticipantTracker:
         self._unrest_until = t + self.config.unrest_s
         if track.suspect < self.config.suspect_checks:
             return True
-        log.debug("t=%.2f %s looks like someone else now: id freed", t, track.id)
+        if log.isEnabledFor(logging.DEBUG) and track.signature is not None:
+            log.debug(
+                "t=%.2f %s looks like someone else now (%.3f from their look, %.3f from "
+                "another's): id freed",
+                t,
+                track.id,
+                distance(track.signature, look),
+                self._closest_other(track, look),
+            )
         self._depart(track)
         track.id = None
         track.signature = look
@@ -498,6 +506,10 @@ class ParticipantTracker:
             return True
         if own <= config.same_person:
             return False
+        return self._closest_other(track, look) + config.reid_margin < own
+
+    def _closest_other(self, track: Track, look: Signature) -> float:
+        """How near ``look`` is to the nearest other person who could be here."""
         # Only someone not seen elsewhere right now can be here: in a meeting room four
         # people in one backdrop look alike to a colour histogram, and each face's look
         # drifts nearer a neighbour's now and then, though neither moved.
@@ -507,8 +519,7 @@ class ParticipantTracker:
             if o is not track and o.confirmed and o.signature is not None and not _here(o)
         ]
         others += [d.signature for d in self._departed.values() if d.signature is not None]
-        closest = min((distance(s, look) for s in others), default=math.inf)
-        return closest + config.reid_margin < own
+        return min((distance(s, look) for s in others), default=math.inf)
 
     def _shares_area(self, track: Track) -> bool:
         """Whether another followed face is in the track's area (a meeting-room tile, a
