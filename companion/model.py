@@ -126,6 +126,14 @@ class Box:
         """``[x, y, w, h]`` rounded, as written into JSON."""
         return [round(float(v), ndigits) for v in (self.x, self.y, self.w, self.h)]
 
+    @staticmethod
+    def median(rows: npt.ArrayLike) -> Box:
+        """The median of boxes given as rows of ``x, y, w, h``, each coordinate apart
+        (a face's usual place and size over many frames)."""
+        stack = np.asarray(rows, dtype=np.float64).reshape(-1, 4)
+        x, y, w, h = (float(v) for v in np.median(stack, axis=0))
+        return Box(x, y, w, h)
+
 
 @dataclass(frozen=True, eq=False)
 class Frame:

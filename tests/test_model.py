@@ -30,6 +30,12 @@ def test_box_rejects_negative_or_non_finite(args: tuple[float, float, float, flo
         Box(*args)
 
 
+def test_a_median_box_takes_each_coordinate_apart() -> None:
+    rows = [(10, 20, 30, 40), (12, 18, 34, 44), (100, 19, 31, 400)]  # one stray row
+    assert Box.median(rows) == Box(12, 19, 31, 44)
+    assert Box.median([(1, 2, 3, 4)]) == Box(1, 2, 3, 4)
+
+
 def test_frame_accepts_rgb_uint8_only() -> None:
     Frame(np.zeros((4, 5, 3), np.uint8), 0.0, Box(0, 0, 5, 4))
     with pytest.raises(ValueError, match="HxWx3"):

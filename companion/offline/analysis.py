@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-import numpy as np
-
 from companion.atomic import atomic_text_writer, check_writable, write_json_atomic
 from companion.cues.engine import CueEngine, CueUpdate, Reading
 from companion.cues.scoring import CUES
@@ -68,9 +66,7 @@ class ParticipantRecord:
 
     def median_box(self) -> Box:
         """The participant's median face box."""
-        arr = np.array([(b.x, b.y, b.w, b.h) for b in self.boxes], dtype=np.float64)
-        x, y, w, h = (float(v) for v in np.median(arr, axis=0))
-        return Box(x, y, w, h)
+        return Box.median([(b.x, b.y, b.w, b.h) for b in self.boxes])
 
     def to_json(self) -> dict[str, Any]:
         """The participant object of the analysis JSON."""

@@ -266,7 +266,7 @@ def person_boxes(series: Sequence[FaceSeries]) -> list[Box]:
     people: list[list[FaceSeries]] = []
     for s in sorted((s for s in series if len(s) >= enough), key=len, reverse=True):
         for group in people:
-            same_place = _median_box(group).iou(_median_box([s])) > SAME_PERSON_IOU
+            same_place = _median_box(group).iou(Box.median(s.boxes)) > SAME_PERSON_IOU
             apart = not any(np.intersect1d(g.frame, s.frame).size for g in group)
             if same_place and apart:
                 group.append(s)
@@ -277,6 +277,4 @@ def person_boxes(series: Sequence[FaceSeries]) -> list[Box]:
 
 
 def _median_box(group: Sequence[FaceSeries]) -> Box:
-    boxes = np.vstack([s.boxes for s in group])
-    x, y, w, h = (float(v) for v in np.median(boxes, axis=0))
-    return Box(x, y, w, h)
+    return Box.median(np.vstack([s.boxes for s in group]))

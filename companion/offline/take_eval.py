@@ -14,9 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from companion.cues.take import read_take
+from companion.model import Box
 from companion.offline.evaluation import Report, evaluate, load_labelled_clips
 from companion.offline.recording import Recording, main_face
 from companion.offline.tuning import record_clips
@@ -30,7 +29,7 @@ def take_analysis(recording: Recording) -> dict[str, Any]:
     if face is not None:
         reading = read_take(face.participant, face.t, face.measures)
         events = [{"cue": e.cue, "start_s": e.start, "end_s": e.end} for e in reading.events]
-        box = [float(v) for v in np.median(face.boxes, axis=0)]
+        box = Box.median(face.boxes).as_list(6)
         people.append({"id": face.participant, "box": box, "events": events})
     return {"duration_s": recording.duration_s, "participants": people}
 
