@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,19 @@ def still(shared_data: Path):  # type: ignore[no-untyped-def]
         return _require(shared_data / "stills" / name)
 
     return find
+
+
+@pytest.fixture
+def labels_of(shared_data: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """``labels_of("a.mp4", ...)`` -> a folder holding the shared labels of those clips
+    alone (each clip must exist, as ``clip`` requires), for ``--labels``."""
+
+    def folder(*names: str) -> Path:
+        labels = tmp_path / "labels"
+        labels.mkdir(exist_ok=True)
+        for name in names:
+            _require(shared_data / "clips" / name)
+            shutil.copy(_require(shared_data / "labels" / f"{name}.json"), labels)
+        return labels
+
+    return folder

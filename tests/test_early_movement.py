@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from companion.model import BLENDSHAPE_NAMES
 from companion.offline.early_movement import LEAD_S, lead_movement, with_early_movement
 from companion.offline.recording import FaceSeries, Recording
 
-ClipFinder = Callable[[str], Path]
+LabelsOf = Callable[..., Path]
 
 
 def _labels(*events: tuple[str, float, float], people: int = 1) -> dict[str, object]:
@@ -92,13 +91,10 @@ def test_the_clip_starts_with_the_movements_own_frames_and_the_labels_move_with_
 
 
 def test_eval_early_movement_scores_the_clips_with_a_moving_start(
-    clip: ClipFinder, shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    labels_of: LabelsOf, shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    labels = tmp_path / "labels"
-    labels.mkdir()
-    for name in ("videoretalking_face4.mp4", "grid_bbaf2n.mpg"):  # a frown; a neutral talker
-        shutil.copy(shared_data / "labels" / f"{name}.json", labels)
-        clips = clip(name).parent
+    labels = labels_of("videoretalking_face4.mp4", "grid_bbaf2n.mpg")  # a frown; a calm talker
+    clips = shared_data / "clips"
     out = tmp_path / "eval.json"
     args = ["eval", "--labels", str(labels), "--clips", str(clips), "--early-movement"]
     assert main([*args, "--json", str(out)]) == 0

@@ -25,6 +25,7 @@ from companion.offline.evaluation import (
 )
 
 ClipFinder = Callable[[str], Path]
+LabelsOf = Callable[..., Path]
 
 
 @pytest.mark.parametrize(
@@ -139,11 +140,11 @@ def test_rates_are_undefined_without_counts() -> None:
     assert Tally(tp=2, fp=2, fn=0).to_json()["f1"] == pytest.approx(0.667)
 
 
-def test_eval_command_on_a_real_clip(clip: ClipFinder, shared_data: Path, tmp_path: Path) -> None:
-    labels = tmp_path / "labels"
-    labels.mkdir()
-    shutil.copy(shared_data / "labels" / "grid_brbk7n.mpg.json", labels)
-    clips = clip("grid_brbk7n.mpg").parent
+def test_eval_command_on_a_real_clip(
+    labels_of: LabelsOf, shared_data: Path, tmp_path: Path
+) -> None:
+    labels = labels_of("grid_brbk7n.mpg")
+    clips = shared_data / "clips"
     out = tmp_path / "eval.json"
     assert main(["eval", "--labels", str(labels), "--clips", str(clips), "--json", str(out)]) == 0
     doc = json.loads(out.read_text())
@@ -204,20 +205,16 @@ def test_a_clip_labelled_in_two_folders_is_refused(tmp_path: Path, shared_data: 
         load_labels([tmp_path / "one", tmp_path / "two"])
 
 
-def test_eval_command_reports_a_missing_clip(tmp_path: Path, shared_data: Path) -> None:
-    labels = tmp_path / "labels"
-    labels.mkdir()
-    shutil.copy(shared_data / "labels" / "grid_brbk7n.mpg.json", labels)
+def test_eval_command_reports_a_missing_clip(tmp_path: Path, labels_of: LabelsOf) -> None:
+    labels = labels_of("grid_brbk7n.mpg")
     code = main(["eval", "--labels", str(labels), "--clips", str(tmp_path)])
     assert code == 3
 
 
 def test_the_rules_file_is_read_once_before_any_clip(
-    clip: ClipFinder, shared_data: Path, tmp_path: Path
+    clip: ClipFinder, labels_of: LabelsOf, tmp_path: Path
 ) -> None:
-    labels = tmp_path / "labels"
-    labels.mkdir()
-    shutil.copy(shared_data / "labels" / "grid_brbk7n.mpg.json", labels)
+    labels = labels_of("grid_brbk7n.mpg")
     rules_doc = json.loads(default_rules_text())
     rules_doc["patterns"] = [p for p in rules_doc["patterns"] if p["name"] != "masked"]
     rules = tmp_path / "patterns.json"
@@ -246,14 +243,12 @@ def test_a_pattern_only_the_labels_know_is_scored_once() -> None:
 
 
 def test_eval_take_scores_the_review_reading_of_each_one_person_clip(
-    clip: ClipFinder, shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    labels_of: LabelsOf, shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # liveportrait_d19: one actor, labelled smiles and a lip press with corners down at
     # 3.83-4.37 s, and two clusters, which a take does not read and is not scored on
-    labels = tmp_path / "labels"
-    labels.mkdir()
-    shutil.copy(shared_data / "labels" / "liveportrait_d19.mp4.json", labels)
-    clips = clip("liveportrait_d19.mp4").parent
+    labels = labels_of("liveportrait_d19.mp4")
+    clips = shared_data / "clips"
     out = tmp_path / "eval.json"
     args = ["eval", "--labels", str(labels), "--clips", str(clips), "--take"]
     assert main([*args, "--json", str(out)]) == 0

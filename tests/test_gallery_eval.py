@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from companion.model import Box
 from companion.offline.evaluation import evaluate
 
 ClipFinder = Callable[[str], Path]
+LabelsOf = Callable[..., Path]
 
 
 def test_a_clip_sits_whole_and_centred_and_boxes_map_back_to_its_pixels() -> None:
@@ -70,24 +70,19 @@ def test_each_tile_is_scored_against_its_own_clips_labels(
     assert calm.clusters_found == 0
 
 
-def test_eval_gallery_modes_do_not_mix(tmp_path: Path, shared_data: Path, clip: ClipFinder) -> None:
-    labels = tmp_path / "labels"
-    labels.mkdir()
-    shutil.copy(shared_data / "labels" / "grid_bbaf2n.mpg.json", labels)
-    clips = clip("grid_bbaf2n.mpg").parent
-    args = ["eval", "--labels", str(labels), "--clips", str(clips)]
+def test_eval_gallery_modes_do_not_mix(labels_of: LabelsOf, shared_data: Path) -> None:
+    labels = labels_of("grid_bbaf2n.mpg")
+    args = ["eval", "--labels", str(labels), "--clips", str(shared_data / "clips")]
     assert main([*args, "--gallery", "2", "--early-movement"]) == 3
     assert main([*args, "--gallery", "0"]) == 3
 
 
 def test_eval_reads_a_gallery_as_analyze_would(
-    tmp_path: Path, shared_data: Path, clip: ClipFinder, capsys: pytest.CaptureFixture[str]
+    labels_of: LabelsOf, shared_data: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    labels = tmp_path / "labels"
-    labels.mkdir()
-    shutil.copy(shared_data / "labels" / "grid_bbaf2n.mpg.json", labels)
-    clips = clip("grid_bbaf2n.mpg").parent
-    args = ["eval", "--labels", str(labels), "--clips", str(clips), "--gallery", "1"]
+    labels = labels_of("grid_bbaf2n.mpg")
+    args = ["eval", "--labels", str(labels), "--clips", str(shared_data / "clips")]
+    args += ["--gallery", "1"]
     assert main([*args, "--gallery-run", "analyze"]) == 0
     out = capsys.readouterr().out
     assert "offline pipeline (companion analyze), every face on every frame" in out
