@@ -20,9 +20,9 @@ def handle(args: argparse.Namespace) -> int:
     require_display()
     video: Path = args.video
     out: Path = args.out or Path(f"{video.name}.json")
-    with VideoFileSource(video) as source:
-        fps, frames = source.info.fps, source.info.frame_count
     if out.is_file():
+        with VideoFileSource(video) as source:  # a missing or broken video says so first
+            fps, frames = source.info.fps, source.info.frame_count
         sheet = LabelSheet.load(out, video.name, fps, frames)
         sys.stdout.write(f"going on with {out}\n")
     else:
